@@ -1,0 +1,166 @@
+//! Authentication: logging in, and turning a bearer token into a [`Principal`] on every request.
+pub mod password;
+mod scheme;
+pub mod throttle;
+pub mod tokens;
+
+use std::net::IpAddr;
+
+use chrono::Utc;
+use ipdr_domain::access::Principal;
+use ipdr_domain::account::{NewPassword, Username};
+use ipdr_domain::{AccountId, ValidationErrors};
+use ipdr_persistence::repo::accounts;
+use poem::http::StatusCode;
+
+pub use scheme::BearerAuth;
+
+use crate::problem::ApiProblem;
+use crate::state::AppState;
+use tokens::IssuedToken;
+
+fn invalid_credentials() -> ApiProblem {
+    ApiProblem::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "Invalid credentials",
+    )
+    .detail("the username or password is wrong, or the account is disabled")
+}
+
+fn throttled(wait: std::time::Duration) -> ApiProblem {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut problem = ApiProblem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "login_throttled",
+        "Too many failed logins",
+    )
+    .detail(format!("too many failed logins; try again in {seconds} s"));
+    problem.retry_after = Some(seconds);
+    problem
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiProblem {
+    tracing::error!(error = %e, "authentication failed internally");
+    ApiProblem::internal()
+}
+
+/// Logs in with a username and password.
+///
+/// Every path — unknown user, wrong password, disabled account — runs exactly one argon2
+/// verification and answers the same `invalid_credentials`, so neither the answer nor its timing
+/// tells whether an account exists. A throttled name or address is refused before any of that,
+/// even with the right password.
+///
+/// # Errors
+/// 401 `invalid_credentials`, 429 `login_throttled`, 500.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<IssuedToken, ApiProblem> {
+    state.throttle.check(username, address).map_err(|wait| {
+        tracing::info!("login refused: throttled");
+        throttled(wait)
+    })?;
+    let credentials = match Username::parse(username) {
+        Ok(name) => accounts::find_credentials(&state.db, &name).await?,
+        Err(_) => None,
+    };
+    let (stored, account) = match credentials {
+        Some(c) => (Some(c.password_hash.clone()), Some(c)),
+        None => (None, None),
+    };
+    let matches = state
+        .hasher
+        .verify(password, stored)
+        .await
+        .map_err(internal)?;
+    match account {
+        Some(c) if matches && c.may_log_in => {
+            state.throttle.record_success(username);
+            accounts::record_login(&state.db, c.account_id, Utc::now()).await?;
+            tracing::info!(account = %c.account_id, "login succeeded");
+            state
+                .keys
+                .issue(c.account_id, c.auth_version)
+                .map_err(internal)
+        }
+        other => {
+            state.throttle.record_failure(username, address);
+            let reason = match other {
+                None => "unknown account",
+                Some(_) if matches => "account or organisation disabled",
+                Some(_) => "wrong password",
+            };
+            tracing::info!(reason, "login failed");
+            Err(invalid_credentials())
+        }
+    }
+}
+
+/// Resolves a bearer token to the caller. The account is read on every request, so disabling
+/// it, disabling its organisation or changing its password ends its tokens at once.
+///
+/// # Errors
+/// 401 for any refused token, 500 when the database fails.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal, ApiProblem> {
+    let claims = state.keys.verify(token).await.map_err(|rejection| {
+        tracing::debug!(%rejection, "token refused");
+        ApiProblem::unauthenticated()
+    })?;
+    let id = uuid::Uuid::parse_str(&claims.sub).map_err(|_| ApiProblem::unauthenticated())?;
+    match accounts::load_auth(&state.db, AccountId::from(id)).await? {
+        Some(record) if record.active && record.auth_version == claims.ver => Ok(record.principal),
+        _ => {
+            tracing::debug!("token of a disabled, changed or deleted account");
+            Err(ApiProblem::unauthenticated())
+        }
+    }
+}
+
+/// Changes the caller's own password after checking the current one. Failures count towards the
+/// login throttle, so a stolen token cannot be used to guess the password.
+///
+/// # Errors
+/// 422 on `current_password` when it is wrong, 422 on `new_password` when it is too weak,
+/// 429 when throttled, 500.
+pub async fn change_password(
+    state: &AppState,
+    caller: &Principal,
+    current: String,
+    new: &str,
+    address: Option<IpAddr>,
+) -> Result<(), ApiProblem> {
+    let new = NewPassword::parse(new).map_err(|e| ValidationErrors::one("new_password", e))?;
+    let account = accounts::get(&state.db, caller.account_id)
+        .await?
+        .ok_or_else(ApiProblem::unauthenticated)?;
+    let username = account.username.as_str();
+    state.throttle.check(username, address).map_err(throttled)?;
+    let stored = accounts::find_credentials(&state.db, &account.username)
+        .await?
+        .map(|c| c.password_hash);
+    if !state
+        .hasher
+        .verify(current, stored)
+        .await
+        .map_err(internal)?
+    {
+        state.throttle.record_failure(username, address);
+        return Err(ValidationErrors::one(
+            "current_password",
+            ipdr_domain::Invalid::new("mismatch", "is not your current password"),
+        )
+        .into());
+    }
+    let hash = state
+        .hasher
+        .hash(new.expose().to_owned())
+        .await
+        .map_err(internal)?;
+    accounts::set_password(&state.db, caller.account_id, hash, Utc::now()).await?;
+    tracing::info!(account = %caller.account_id, "password changed");
+    Ok(())
+}

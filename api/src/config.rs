@@ -1,0 +1,332 @@
+//! Configuration, read from `IPDR_*` environment variables. Every setting has a documented
+//! default ([`SETTINGS`], also printed by `ipdr --help`); secrets are never logged.
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use ipdr_persistence::ConnectSettings;
+
+/// Every environment variable the service reads: name, default, meaning.
+pub const SETTINGS: &[(&str, &str, &str)] = &[
+    (
+        "IPDR_LISTEN",
+        "127.0.0.1:8080",
+        "address and port to serve HTTP on",
+    ),
+    (
+        "IPDR_DATABASE_URL",
+        "sqlite://ipdr.db",
+        "sqlite://FILE (created if missing) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB",
+    ),
+    (
+        "IPDR_DATABASE_MAX_CONNECTIONS",
+        "10",
+        "size of the database connection pool",
+    ),
+    (
+        "IPDR_CITY",
+        "local",
+        "the city this instance serves (大连, Weihai …); the operator organisation created on first start sits there",
+    ),
+    (
+        "IPDR_ADMIN_USERNAME",
+        "admin",
+        "name of the administrator created on first start",
+    ),
+    (
+        "IPDR_ADMIN_PASSWORD",
+        "(generated)",
+        "password of that administrator (12+ characters); when unset, one is generated and logged once",
+    ),
+    (
+        "IPDR_TOKEN_ISSUER",
+        "ipdr",
+        "`iss` of the access tokens this instance issues and accepts",
+    ),
+    (
+        "IPDR_TOKEN_AUDIENCE",
+        "ipdr-api",
+        "`aud` of the access tokens this instance issues and accepts",
+    ),
+    (
+        "IPDR_TOKEN_TTL_SECONDS",
+        "3600",
+        "lifetime of an access token",
+    ),
+    (
+        "IPDR_KEY_REFRESH_SECONDS",
+        "30",
+        "how often a running process re-reads the signing keys (rotation, retirement)",
+    ),
+    (
+        "IPDR_LOGIN_MAX_FAILURES",
+        "5",
+        "failed logins per account name within the window before 429",
+    ),
+    (
+        "IPDR_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "20",
+        "failed logins per client address within the window before 429",
+    ),
+    (
+        "IPDR_LOGIN_WINDOW_SECONDS",
+        "900",
+        "the login-throttle window",
+    ),
+    (
+        "IPDR_PASSWORD_HASH_CONCURRENCY",
+        "2",
+        "password hashes computed at once (each takes ~19 MiB and one core for ~25 ms)",
+    ),
+    (
+        "IPDR_SHUTDOWN_GRACE_SECONDS",
+        "30",
+        "how long in-flight requests may take to finish after SIGTERM / Ctrl-C",
+    ),
+    (
+        "IPDR_LOG",
+        "info",
+        "log filter (tracing-subscriber EnvFilter syntax, e.g. `info,ipdr_api=debug`)",
+    ),
+    (
+        "IPDR_LOG_FORMAT",
+        "text",
+        "`text` for people, `json` for log collectors",
+    ),
+];
+
+/// A secret string whose `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenSettings {
+    pub issuer: String,
+    pub audience: String,
+    pub ttl: Duration,
+    pub key_refresh: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginSettings {
+    pub max_failures_per_account: u32,
+    pub max_failures_per_address: u32,
+    pub window: Duration,
+    pub hash_concurrency: usize,
+}
+
+/// The whole configuration of a process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database: ConnectSettings,
+    pub city: String,
+    pub admin_username: String,
+    pub admin_password: Option<Secret>,
+    pub token: TokenSettings,
+    pub login: LoginSettings,
+    pub shutdown_grace: Duration,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// Reads the process environment.
+    ///
+    /// # Errors
+    /// A variable is set to something that does not parse; the message names it.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests). Unset and empty
+    /// values take their default.
+    ///
+    /// # Errors
+    /// A value does not parse; the message names the variable.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |name: &str| -> String {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| {
+                    SETTINGS
+                        .iter()
+                        .find(|(n, _, _)| *n == name)
+                        .map(|(_, default, _)| (*default).to_owned())
+                        .unwrap_or_default()
+                })
+        };
+        let number = |name: &str| -> anyhow::Result<u64> {
+            let raw = get(name);
+            raw.trim()
+                .parse::<u64>()
+                .with_context(|| format!("{name}: expected a whole number, got `{raw}`"))
+        };
+        let positive = |name: &str| -> anyhow::Result<u64> {
+            match number(name)? {
+                0 => bail!("{name}: must be at least 1"),
+                n => Ok(n),
+            }
+        };
+        let seconds = |name: &str| positive(name).map(Duration::from_secs);
+        let small = |name: &str| -> anyhow::Result<u32> {
+            u32::try_from(positive(name)?).with_context(|| format!("{name}: too large"))
+        };
+
+        let listen = get("IPDR_LISTEN");
+        let log_format = match get("IPDR_LOG_FORMAT").as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => bail!("IPDR_LOG_FORMAT: expected `text` or `json`, got `{other}`"),
+        };
+        Ok(Self {
+            listen: listen
+                .parse()
+                .with_context(|| format!("IPDR_LISTEN: expected HOST:PORT, got `{listen}`"))?,
+            database: ConnectSettings {
+                url: database_url(&get("IPDR_DATABASE_URL"))?,
+                max_connections: small("IPDR_DATABASE_MAX_CONNECTIONS")?,
+                schema: None,
+            },
+            city: get("IPDR_CITY"),
+            admin_username: get("IPDR_ADMIN_USERNAME"),
+            admin_password: lookup("IPDR_ADMIN_PASSWORD")
+                .filter(|p| !p.is_empty())
+                .map(Secret::new),
+            token: TokenSettings {
+                issuer: get("IPDR_TOKEN_ISSUER"),
+                audience: get("IPDR_TOKEN_AUDIENCE"),
+                ttl: seconds("IPDR_TOKEN_TTL_SECONDS")?,
+                key_refresh: seconds("IPDR_KEY_REFRESH_SECONDS")?,
+            },
+            login: LoginSettings {
+                max_failures_per_account: small("IPDR_LOGIN_MAX_FAILURES")?,
+                max_failures_per_address: small("IPDR_LOGIN_MAX_FAILURES_PER_ADDRESS")?,
+                window: seconds("IPDR_LOGIN_WINDOW_SECONDS")?,
+                hash_concurrency: usize::try_from(positive("IPDR_PASSWORD_HASH_CONCURRENCY")?)?,
+            },
+            shutdown_grace: seconds("IPDR_SHUTDOWN_GRACE_SECONDS")?,
+            log_filter: get("IPDR_LOG"),
+            log_format,
+        })
+    }
+}
+
+/// Accepts `sqlite:`/`postgres:` URLs only, so a typo fails at start-up with a clear message.
+fn database_url(url: &str) -> anyhow::Result<String> {
+    let url = url.trim();
+    if url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://")
+    {
+        Ok(url.to_owned())
+    } else {
+        bail!(
+            "IPDR_DATABASE_URL: expected sqlite://FILE or postgres://…, got `{}`",
+            ipdr_persistence::redact_url(url)
+        )
+    }
+}
+
+/// The help text listing every setting, for `ipdr --help`.
+pub fn settings_help() -> String {
+    let mut help = String::from("Configuration (environment variables, default in brackets):\n");
+    for (name, default, meaning) in SETTINGS {
+        help.push_str(&format!("  {name} [{default}]\n      {meaning}\n"));
+    }
+    help
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_service() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database.url, "sqlite://ipdr.db");
+        assert_eq!(c.admin_password, None);
+        assert_eq!(c.login.max_failures_per_account, 5);
+        assert_eq!(c.token.ttl, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = config(&[("IPDR_LOGIN_WINDOW_SECONDS", "soon")]).unwrap_err();
+        assert!(
+            err.to_string().contains("IPDR_LOGIN_WINDOW_SECONDS"),
+            "{err}"
+        );
+        let err = config(&[("IPDR_DATABASE_URL", "mysql://u:pw@h/db")]).unwrap_err();
+        assert!(err.to_string().contains("IPDR_DATABASE_URL"), "{err}");
+        assert!(!err.to_string().contains("pw"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_admin_password_and_database_password() {
+        let c = config(&[
+            ("IPDR_ADMIN_PASSWORD", "hunter2hunter2"),
+            (
+                "IPDR_DATABASE_URL",
+                "postgres://ipdr:dbsecret@localhost/ipdr",
+            ),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("dbsecret"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_readme_documents_every_setting_with_its_default() {
+        let readme = include_str!("../../README.md");
+        for (name, default, _) in SETTINGS {
+            let row = if default.starts_with('(') {
+                format!("| `{name}` |")
+            } else {
+                format!("| `{name}` | `{default}` |")
+            };
+            assert!(readme.contains(&row), "README.md lacks the row {row}");
+        }
+    }
+
+    #[test]
+    fn every_setting_is_documented_in_the_help() {
+        let help = settings_help();
+        assert!(SETTINGS.iter().all(|(name, _, _)| help.contains(name)));
+    }
+}

@@ -1,0 +1,4 @@
+//! The `ipdr` binary.
+fn main() -> std::process::ExitCode {
+    ipdr_api::cli::main()
+}

@@ -1,0 +1,58 @@
+//! Creating accounts, shared by the admin API, the `ipdr user add` command and the first start.
+use std::sync::Arc;
+
+use chrono::Utc;
+use ipdr_domain::AccountId;
+use ipdr_domain::account::{Account, NewAccount, NewPassword};
+use ipdr_persistence::ConnectionTrait;
+use ipdr_persistence::Db;
+use ipdr_persistence::repo::{accounts, organizations};
+
+use crate::auth::password::PasswordHasher;
+use crate::problem::ApiProblem;
+
+/// Hashes a new password on the blocking pool.
+///
+/// # Errors
+/// 500 when hashing fails (it does not, short of a panic).
+pub async fn hash(
+    hasher: &Arc<PasswordHasher>,
+    password: &NewPassword,
+) -> Result<String, ApiProblem> {
+    hasher
+        .hash(password.expose().to_owned())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiProblem::internal()
+        })
+}
+
+/// Checks the organisation against the role, hashes the password and stores the account.
+///
+/// # Errors
+/// 422 on `organization_id` (missing, disabled, wrong kind for the role), 409 `username_taken`,
+/// 500.
+pub async fn create_account(
+    db: &Db,
+    hasher: &Arc<PasswordHasher>,
+    new: &NewAccount,
+) -> Result<Account, ApiProblem> {
+    let password_hash = hash(hasher, &new.password).await?;
+    insert_account(db, new, password_hash).await
+}
+
+/// [`create_account`] with the hash already computed, on any connection or transaction.
+///
+/// # Errors
+/// As [`create_account`].
+pub async fn insert_account(
+    db: &impl ConnectionTrait,
+    new: &NewAccount,
+    password_hash: String,
+) -> Result<Account, ApiProblem> {
+    let organization = organizations::get(db, new.organization_id).await?;
+    new.check_organization(organization.map(|o| (o.kind, o.status)))?;
+    let id = AccountId::from(uuid::Uuid::now_v7());
+    Ok(accounts::insert(db, id, new, password_hash, Utc::now()).await?)
+}

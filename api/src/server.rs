@@ -1,0 +1,165 @@
+//! Assembling and running the service: connect, migrate, bootstrap, bind, serve, shut down
+//! gracefully.
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use poem::endpoint::make_sync;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::middleware::CatchPanic;
+use poem::web::Html;
+use poem::{Endpoint, EndpointExt, IntoEndpoint, Response, Route, Server};
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::KeyRing;
+use crate::body::{BodyLimit, MAX_BODY_BYTES};
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{bootstrap, openapi, problem, request_id};
+
+/// A ready-to-serve instance: database migrated, first admin and key in place, port bound.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    address: SocketAddr,
+    state: AppState,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    /// Prepares everything short of serving. `IPDR_LISTEN` may use port 0 (tests): the bound
+    /// address is [`Application::address`].
+    ///
+    /// # Errors
+    /// The database is unreachable or a migration fails, the configuration is unusable, or the
+    /// address cannot be bound.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = ipdr_persistence::connect(&config.database)
+            .await
+            .with_context(|| {
+                format!(
+                    "connecting to {}",
+                    ipdr_persistence::redact_url(&config.database.url)
+                )
+            })?;
+        let applied = ipdr_persistence::migrate(&db)
+            .await
+            .context("applying migrations")?;
+        tracing::info!(
+            backend = ipdr_persistence::backend_name(&db),
+            database = %ipdr_persistence::redact_url(&config.database.url),
+            migrations_applied = applied,
+            "database ready"
+        );
+        let hasher = Arc::new(PasswordHasher::new(config.login.hash_concurrency)?);
+        bootstrap::prepare(&db, &config, &hasher).await?;
+        let keys = KeyRing::load(db.clone(), config.token.clone()).await?;
+        let state = AppState {
+            db,
+            keys,
+            hasher,
+            throttle: Arc::new(LoginThrottle::new(&config.login)),
+        };
+        let acceptor = TcpListener::bind(config.listen)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let address = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .context("the listener has no address")?;
+        Ok(Self {
+            acceptor,
+            address,
+            state,
+            shutdown_grace: config.shutdown_grace,
+        })
+    }
+
+    /// Where the service listens.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to the grace
+    /// period) before returning.
+    ///
+    /// # Errors
+    /// The server failed to accept connections.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stop_refresh, refresh_stopped) = tokio::sync::oneshot::channel::<()>();
+        let refresher = tokio::spawn(self.state.keys.clone().refresh_periodically(async {
+            let _ = refresh_stopped.await;
+        }));
+        tracing::info!(address = %self.address, "serving; API documentation at /docs");
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(routes(self.state), shutdown, Some(self.shutdown_grace))
+            .await;
+        let _ = stop_refresh.send(());
+        let _ = refresher.await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Every route with its middleware: request id and access log outermost, then panic capture,
+/// problem rendering, and the body limit.
+pub fn routes(state: AppState) -> impl Endpoint<Output = Response> {
+    let spec = openapi::spec_json();
+    let docs = openapi::docs_html();
+    Route::new()
+        .nest("/", openapi::service().into_endpoint())
+        .at(
+            "/openapi.json",
+            make_sync(move |_| {
+                Response::builder()
+                    .content_type("application/json")
+                    .body(spec.clone())
+            }),
+        )
+        .at("/docs", make_sync(move |_| Html(docs.clone())))
+        .with(BodyLimit(MAX_BODY_BYTES))
+        .data(state)
+        .around(problem::render_errors)
+        .with(CatchPanic::new().with_handler(problem::panic_response))
+        .around(request_id::track)
+        .map_to_response()
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("Ctrl-C received; finishing in-flight requests"),
+        () = terminate => tracing::info!("SIGTERM received; finishing in-flight requests"),
+    }
+}

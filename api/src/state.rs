@@ -1,0 +1,17 @@
+//! What every handler can reach: the database and the authentication machinery.
+use std::sync::Arc;
+
+use ipdr_persistence::Db;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::KeyRing;
+
+/// Shared, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: Arc<KeyRing>,
+    pub hasher: Arc<PasswordHasher>,
+    pub throttle: Arc<LoginThrottle>,
+}

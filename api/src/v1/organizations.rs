@@ -1,0 +1,293 @@
+//! `/api/v1/organizations`: the organisations of this instance. Administrators only.
+use chrono::{DateTime, Utc};
+use ipdr_domain::access::{Action, Resource, authorize};
+use ipdr_domain::account::check_disable_organization;
+use ipdr_domain::organization::{NewOrganization, Organization};
+use ipdr_domain::{OrganizationId, Status};
+use ipdr_persistence::begin_write;
+use ipdr_persistence::repo::organizations::{self, OrganizationFilter};
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::paging::{encode_cursor, page_request};
+use super::wire::{CourtLevelName, OrganizationKindName, StatusName};
+use crate::auth::BearerAuth;
+use crate::body::JsonBody;
+use crate::error::{ApiResult, permit, status};
+use crate::problem::ApiProblem;
+use crate::state::AppState;
+
+pub struct OrganizationsApi;
+
+/// An organisation: a mediation body, a court, the investigator pool, a liaison office, or the
+/// operator of the instance.
+#[derive(Object)]
+pub struct OrganizationView {
+    pub id: Uuid,
+    /// Short upper-case code, used in case numbers.
+    pub code: String,
+    pub name: String,
+    pub kind: OrganizationKindName,
+    /// Courts only.
+    #[oai(skip_serializing_if_is_none)]
+    pub court_level: Option<CourtLevelName>,
+    pub city: String,
+    pub status: StatusName,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Organization> for OrganizationView {
+    fn from(o: Organization) -> Self {
+        Self {
+            id: o.id.as_uuid(),
+            code: o.code.as_str().to_owned(),
+            name: o.name.as_str().to_owned(),
+            kind: o.kind.into(),
+            court_level: o.kind.court_level().map(Into::into),
+            city: o.city.as_str().to_owned(),
+            status: o.status.into(),
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// A new organisation.
+#[derive(Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganizationRequest {
+    /// 2–16 letters or digits starting with a letter, unique (e.g. `DLIPMC`); stored upper-case.
+    pub code: String,
+    /// Unique within its city, at most 200 characters.
+    pub name: String,
+    pub kind: OrganizationKindName,
+    /// Required for courts, refused for everything else.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub court_level: Option<CourtLevelName>,
+    /// At most 64 characters.
+    pub city: String,
+}
+
+impl CreateOrganizationRequest {
+    fn try_into_domain(self) -> Result<NewOrganization, ipdr_domain::ValidationErrors> {
+        let level = self
+            .court_level
+            .map(|l| ipdr_domain::organization::CourtLevel::from(l).as_str());
+        NewOrganization::parse(&self.code, &self.name, self.kind.name(), level, &self.city)
+    }
+}
+
+/// One page of organisations.
+#[derive(Object)]
+pub struct OrganizationPage {
+    pub items: Vec<OrganizationView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum CreatedOrganization {
+    /// Created.
+    #[oai(status = 201)]
+    Created(
+        Json<OrganizationView>,
+        /// Where the new organisation can be read.
+        #[oai(header = "Location")]
+        String,
+    ),
+}
+
+#[derive(ApiResponse)]
+pub enum OrganizationFound {
+    /// The organisation.
+    #[oai(status = 200)]
+    Ok(Json<OrganizationView>),
+}
+
+#[derive(ApiResponse)]
+pub enum OrganizationList {
+    /// A page of organisations, oldest first.
+    #[oai(status = 200)]
+    Ok(Json<OrganizationPage>),
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/organizations/{id}")
+}
+
+#[OpenApi(prefix_path = "/api/v1/organizations", tag = "ApiTags::Organizations")]
+impl OrganizationsApi {
+    /// Create an organisation.
+    ///
+    /// Administrators only. `code` must be unique (409 `organization_code_taken`), and so must
+    /// `name` within its `city` (409 `organization_name_taken`). A court needs its
+    /// `court_level`; nothing else may have one.
+    #[oai(path = "/", method = "post", operation_id = "create_organization")]
+    async fn create_organization(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        body: JsonBody<CreateOrganizationRequest>,
+    ) -> ApiResult<
+        CreatedOrganization,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY | status::CONFLICT },
+    > {
+        permit(authorize(
+            &caller.0,
+            Action::Create,
+            &Resource::Organizations,
+        ))?;
+        let new = body.0.try_into_domain()?;
+        let id = OrganizationId::from(Uuid::now_v7());
+        let created = organizations::insert(&state.db, id, &new, Utc::now()).await?;
+        tracing::info!(organization = %id, "organisation created");
+        Ok(CreatedOrganization::Created(
+            Json(created.into()),
+            location(id.as_uuid()),
+        ))
+    }
+
+    /// List organisations.
+    ///
+    /// Administrators only. Oldest first, filtered by `kind`, `city` (exact) and `status`; pages
+    /// of `limit` (1–100, default 50) continued with `cursor`.
+    #[oai(path = "/", method = "get", operation_id = "list_organizations")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "poem-openapi takes one argument per query parameter"
+    )]
+    async fn list_organizations(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        kind: Query<Option<OrganizationKindName>>,
+        city: Query<Option<String>>,
+        status: Query<Option<StatusName>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<
+        OrganizationList,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST },
+    > {
+        permit(authorize(&caller.0, Action::List, &Resource::Organizations))?;
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let filter = OrganizationFilter {
+            kind: kind.0.map(OrganizationKindName::name),
+            city: city.0,
+            status: status.0.map(Status::from),
+        };
+        let found = organizations::list(&state.db, &filter, page).await?;
+        Ok(OrganizationList::Ok(Json(OrganizationPage {
+            next_cursor: found.next_after.map(encode_cursor),
+            items: found.items.into_iter().map(Into::into).collect(),
+        })))
+    }
+
+    /// Read an organisation.
+    ///
+    /// Administrators only.
+    #[oai(path = "/:id", method = "get", operation_id = "get_organization")]
+    async fn get_organization(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<
+        OrganizationFound,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND },
+    > {
+        let id = OrganizationId::from(id.0);
+        permit(authorize(
+            &caller.0,
+            Action::Read,
+            &Resource::Organization(id),
+        ))?;
+        let found = organizations::get(&state.db, id)
+            .await?
+            .ok_or_else(ApiProblem::not_found)?;
+        Ok(OrganizationFound::Ok(Json(found.into())))
+    }
+
+    /// Disable an organisation.
+    ///
+    /// Administrators only. Its accounts can no longer log in and their tokens stop working at
+    /// once; nothing is deleted. Refused (409 `cannot_disable_own_organization`) for the
+    /// administrator's own organisation. Disabling a disabled organisation changes nothing.
+    #[oai(
+        path = "/:id/disable",
+        method = "post",
+        operation_id = "disable_organization"
+    )]
+    async fn disable_organization(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<
+        OrganizationFound,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::CONFLICT },
+    > {
+        let id = OrganizationId::from(id.0);
+        permit(authorize(
+            &caller.0,
+            Action::Disable,
+            &Resource::Organization(id),
+        ))?;
+        check_disable_organization(caller.0.organization_id, id)
+            .map_err(|e| ApiProblem::conflict("cannot_disable_own_organization", e.to_string()))?;
+        set_status(&state, id, Status::Disabled).await
+    }
+
+    /// Enable an organisation.
+    ///
+    /// Administrators only. Its accounts can log in again (those themselves enabled); tokens
+    /// issued before it was disabled stay invalid.
+    #[oai(
+        path = "/:id/enable",
+        method = "post",
+        operation_id = "enable_organization"
+    )]
+    async fn enable_organization(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<
+        OrganizationFound,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND },
+    > {
+        let id = OrganizationId::from(id.0);
+        permit(authorize(
+            &caller.0,
+            Action::Enable,
+            &Resource::Organization(id),
+        ))?;
+        set_status(&state, id, Status::Active).await
+    }
+}
+
+async fn set_status<const S: u32>(
+    state: &AppState,
+    id: OrganizationId,
+    status: Status,
+) -> ApiResult<OrganizationFound, S> {
+    let txn = begin_write(&state.db)
+        .await
+        .map_err(ipdr_persistence::RepoError::from)?;
+    let updated = organizations::set_status(&txn, id, status, Utc::now()).await?;
+    txn.commit()
+        .await
+        .map_err(ipdr_persistence::RepoError::from)?;
+    let updated = updated.ok_or_else(ApiProblem::not_found)?;
+    tracing::info!(organization = %id, status = status.as_str(), "organisation status set");
+    Ok(OrganizationFound::Ok(Json(updated.into())))
+}

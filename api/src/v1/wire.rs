@@ -1,0 +1,121 @@
+//! Enumerations as they appear on the wire (snake_case strings), each mirroring a domain enum.
+//! Request bodies parse them with serde; responses and the spec use poem-openapi.
+use ipdr_domain::Status;
+use ipdr_domain::account::Role;
+use ipdr_domain::organization::{CourtLevel, OrganizationKind};
+use poem_openapi::Enum;
+use serde::Deserialize;
+
+/// Declares a wire enum with the same variants as a domain enum, and both conversions.
+macro_rules! mirror_enum {
+    ($(#[$doc:meta])* $wire:ident <=> $domain:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+        #[oai(rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $wire {
+            $($variant),+
+        }
+
+        impl From<$wire> for $domain {
+            fn from(wire: $wire) -> Self {
+                match wire {
+                    $($wire::$variant => $domain::$variant),+
+                }
+            }
+        }
+
+        impl From<$domain> for $wire {
+            fn from(domain: $domain) -> Self {
+                match domain {
+                    $($domain::$variant => $wire::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// One role per account: `admin` manages the instance and reads no case contents; `mediator`,
+    /// `court`, `investigator`, `liaison` do the work; `auditor` reads statistics and the audit trail.
+    RoleName <=> Role { Admin, Mediator, Court, Investigator, Liaison, Auditor }
+);
+
+mirror_enum!(
+    /// Whether an account or organisation may act.
+    StatusName <=> Status { Active, Disabled }
+);
+
+mirror_enum!(
+    /// A court's level: `basic` (基层), `intermediate` (中级), `ip_court` (知识产权法院).
+    CourtLevelName <=> CourtLevel { Basic, Intermediate, IpCourt }
+);
+
+/// What an organisation is. Courts also carry a `court_level`.
+#[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationKindName {
+    MediationCommittee,
+    IpProtectionCentre,
+    IndustryAssociation,
+    Court,
+    InvestigatorPool,
+    LiaisonOffice,
+    Operator,
+}
+
+impl OrganizationKindName {
+    /// The domain's name for the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MediationCommittee => "mediation_committee",
+            Self::IpProtectionCentre => "ip_protection_centre",
+            Self::IndustryAssociation => "industry_association",
+            Self::Court => "court",
+            Self::InvestigatorPool => "investigator_pool",
+            Self::LiaisonOffice => "liaison_office",
+            Self::Operator => "operator",
+        }
+    }
+}
+
+impl From<OrganizationKind> for OrganizationKindName {
+    fn from(kind: OrganizationKind) -> Self {
+        match kind {
+            OrganizationKind::MediationCommittee => Self::MediationCommittee,
+            OrganizationKind::IpProtectionCentre => Self::IpProtectionCentre,
+            OrganizationKind::IndustryAssociation => Self::IndustryAssociation,
+            OrganizationKind::Court(_) => Self::Court,
+            OrganizationKind::InvestigatorPool => Self::InvestigatorPool,
+            OrganizationKind::LiaisonOffice => Self::LiaisonOffice,
+            OrganizationKind::Operator => Self::Operator,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_match_the_domain_for_every_kind() {
+        for kind in OrganizationKind::ALL {
+            assert_eq!(OrganizationKindName::from(kind).name(), kind.name());
+        }
+    }
+
+    #[test]
+    fn wire_names_are_the_domain_names() {
+        for role in Role::ALL {
+            let json =
+                serde_json::to_value(poem_openapi::types::ToJSON::to_json(&RoleName::from(role)))
+                    .unwrap();
+            assert_eq!(json, role.as_str());
+        }
+        for level in CourtLevel::ALL {
+            let json = poem_openapi::types::ToJSON::to_json(&CourtLevelName::from(level));
+            assert_eq!(json, Some(serde_json::Value::from(level.as_str())));
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! A real IPDR server per test, listening on port 0, on its own database.
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use ipdr_api::config::{Config, Secret};
+use ipdr_api::state::AppState;
+use ipdr_api::{Application, telemetry};
+use ipdr_persistence::Db;
+use ipdr_persistence::testing::TestDatabase;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+pub const USER_PASSWORD: &str = "user password for tests";
+
+/// Roles other than admin, each with an organisation kind it fits.
+pub const NON_ADMIN_ROLES: [(&str, &str, Option<&str>); 5] = [
+    ("mediator", "mediation_committee", None),
+    ("court", "court", Some("intermediate")),
+    ("investigator", "investigator_pool", None),
+    ("liaison", "liaison_office", None),
+    ("auditor", "mediation_committee", None),
+];
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _database: TestDatabase,
+}
+
+/// A logged-in user created for a test.
+pub struct TestUser {
+    pub id: String,
+    pub organization_id: String,
+    pub token: String,
+}
+
+fn init_logs() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        if let Ok(filter) = std::env::var("IPDR_TEST_LOG") {
+            telemetry::init(&filter, ipdr_api::config::LogFormat::Text);
+        }
+    });
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server whose configuration `adjust` may change first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        init_logs();
+        let database = TestDatabase::create().await.expect("a test database");
+        let mut config = Config::from_lookup(|_| None).expect("default configuration");
+        config.listen = "127.0.0.1:0".parse().expect("an address");
+        config.database = database.settings().clone();
+        config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
+        config.shutdown_grace = Duration::from_secs(5);
+        adjust(&mut config);
+        let app = Application::build(config)
+            .await
+            .expect("the application starts");
+        let base = format!("http://{}", app.address());
+        let state = app.state().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            db: state.db.clone(),
+            state,
+            stop: Some(stop),
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the request is sent")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        let mut request = self.client.post(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("the request is sent")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({ "username": username, "password": password })),
+        )
+        .await
+    }
+
+    /// Logs in and returns the access token, failing the test otherwise.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let response = self.login(username, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {username}");
+        let body: Value = response.json().await.expect("a token response");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates an organisation as admin and returns its view.
+    pub async fn create_organization(
+        &self,
+        code: &str,
+        kind: &str,
+        court_level: Option<&str>,
+    ) -> Value {
+        let admin = self.admin_token().await;
+        let mut body =
+            json!({ "code": code, "name": format!("{code} 名称"), "kind": kind, "city": "大连" });
+        if let Some(level) = court_level {
+            body["court_level"] = json!(level);
+        }
+        let response = self
+            .post("/api/v1/organizations", Some(&admin), Some(&body))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "create organisation {code}"
+        );
+        response.json().await.expect("an organisation")
+    }
+
+    /// Creates an account in `organization_id` as admin, logs it in and returns it.
+    pub async fn create_user_in(
+        &self,
+        username: &str,
+        role: &str,
+        organization_id: &str,
+    ) -> TestUser {
+        let admin = self.admin_token().await;
+        let body = json!({
+            "username": username, "display_name": username, "role": role,
+            "organization_id": organization_id, "password": USER_PASSWORD,
+        });
+        let response = self
+            .post("/api/v1/accounts", Some(&admin), Some(&body))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "create account {username}"
+        );
+        let account: Value = response.json().await.expect("an account");
+        TestUser {
+            id: account["id"].as_str().expect("id").to_owned(),
+            organization_id: organization_id.to_owned(),
+            token: self.token(username, USER_PASSWORD).await,
+        }
+    }
+
+    /// Creates an organisation fitting `role` and a user with that role in it.
+    pub async fn create_user(&self, username: &str, role: &str) -> TestUser {
+        let (_, kind, level) = NON_ADMIN_ROLES
+            .iter()
+            .find(|(r, _, _)| *r == role)
+            .copied()
+            .unwrap_or((role, "operator", None));
+        let letters: String = username
+            .to_uppercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(15)
+            .collect();
+        let code = format!("O{letters}");
+        let org = self.create_organization(&code, kind, level).await;
+        self.create_user_in(username, role, org["id"].as_str().expect("id"))
+            .await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The body of a problem response, after checking it is one with `status` and `code`.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body: Value = response.json().await.expect("a problem document");
+    assert_eq!(body["status"], status.as_u16(), "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["type"], format!("urn:ipdr:problem:{code}"), "{body}");
+    assert_eq!(
+        body["request_id"], request_id,
+        "the body carries the request id of the header"
+    );
+    body
+}

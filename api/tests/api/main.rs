@@ -1,0 +1,10 @@
+//! The API's integration tests: real HTTP against a real server per test, on SQLite, or on
+//! PostgreSQL when `IPDR_TEST_DATABASE_URL` is set. `IPDR_TEST_LOG=debug` shows the server logs.
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+mod admin;
+mod auth;
+mod errors;
+mod helpers;
+mod ops;
+mod process;
+mod tokens;

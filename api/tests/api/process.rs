@@ -1,0 +1,239 @@
+//! The real `ipdr` binary: first start, the command line, graceful shutdown.
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ipdr_persistence::testing::TestDatabase;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_ipdr");
+
+/// A running `ipdr serve`, its log lines collected (JSON format).
+struct Process {
+    child: Child,
+    base: String,
+    logs: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Process {
+    async fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(BINARY)
+            .current_dir(dir)
+            .env_clear()
+            .env("IPDR_LISTEN", "127.0.0.1:0")
+            .env("IPDR_LOG_FORMAT", "json")
+            .envs(env.iter().copied())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("ipdr starts");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let collected = logs.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                collected.lock().unwrap().push(value);
+            }
+        });
+        let mut base = None;
+        for _ in 0..200 {
+            base = logs.lock().unwrap().iter().find_map(|l| {
+                l["message"]
+                    .as_str()
+                    .filter(|m| m.starts_with("serving"))
+                    .and(l["address"].as_str())
+                    .map(|a| format!("http://{a}"))
+            });
+            if base.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let base = base.unwrap_or_else(|| panic!("ipdr did not start: {:?}", logs.lock().unwrap()));
+        Self { child, base, logs }
+    }
+
+    fn log_messages(&self) -> Vec<Value> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    async fn terminate(mut self) -> (std::process::ExitStatus, Vec<Value>) {
+        let pid = self.child.id().expect("running").to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill runs");
+        assert!(sent.success());
+        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("ipdr exits after SIGTERM")
+            .expect("exit status");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        (status, self.log_messages())
+    }
+}
+
+async fn login(base: &str, username: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .expect("request sent")
+}
+
+#[tokio::test]
+async fn a_fresh_start_creates_the_sqlite_file_and_an_admin_whose_generated_password_is_logged_once()
+ {
+    let dir = tempfile::tempdir().unwrap();
+
+    // First start: nothing configured.
+    let first = Process::start(dir.path(), &[]).await;
+    assert!(
+        dir.path().join("ipdr.db").exists(),
+        "the default database file is in the working directory"
+    );
+    let password = first
+        .log_messages()
+        .iter()
+        .find_map(|l| l["password"].as_str().map(str::to_owned))
+        .expect("the generated password is logged");
+    assert_eq!(
+        login(&first.base, "admin", &password).await.status(),
+        StatusCode::OK
+    );
+    let (status, logs) = first.terminate().await;
+    assert!(status.success(), "{status:?}");
+    assert!(
+        logs.iter()
+            .any(|l| l["message"] == "SIGTERM received; finishing in-flight requests")
+    );
+
+    // The command line adds an account to the existing database.
+    let mut add = Command::new(BINARY)
+        .current_dir(dir.path())
+        .env_clear()
+        .args([
+            "user",
+            "add",
+            "--username",
+            "li.auditor",
+            "--role",
+            "auditor",
+            "--organization",
+            "operator",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"auditor password 1\n")
+        .await
+        .unwrap();
+    let output = add.wait_with_output().await.unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("created account li.auditor"));
+
+    // Second start: no new admin, no password in the logs; both accounts log in.
+    let second = Process::start(dir.path(), &[]).await;
+    assert!(
+        second
+            .log_messages()
+            .iter()
+            .all(|l| l.get("password").is_none()),
+        "the password is logged only once"
+    );
+    assert_eq!(
+        login(&second.base, "admin", &password).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        login(&second.base, "li.auditor", "auditor password 1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    second.terminate().await;
+}
+
+#[tokio::test]
+async fn sigterm_lets_in_flight_requests_finish_before_the_process_exits() {
+    let database = TestDatabase::create().await.unwrap();
+    let url = database.standalone_url();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Process::start(
+        dir.path(),
+        &[
+            ("IPDR_DATABASE_URL", &url),
+            ("IPDR_ADMIN_PASSWORD", "admin password for tests"),
+            // One hash at a time, so the logins queue and are still in flight at SIGTERM.
+            ("IPDR_PASSWORD_HASH_CONCURRENCY", "1"),
+        ],
+    )
+    .await;
+
+    let in_flight: Vec<_> = (0..12)
+        .map(|_| {
+            let base = server.base.clone();
+            tokio::spawn(async move {
+                login(&base, "admin", "admin password for tests")
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let (exit, logs) = server.terminate().await;
+
+    for request in in_flight {
+        assert_eq!(
+            request.await.unwrap(),
+            StatusCode::OK,
+            "an in-flight request was cut off"
+        );
+    }
+    assert!(exit.success(), "{exit:?}");
+    let finished = logs
+        .iter()
+        .filter(|l| l["message"] == "request finished")
+        .count();
+    assert_eq!(finished, 12);
+}
+
+#[tokio::test]
+async fn the_openapi_subcommand_prints_the_served_document() {
+    let output = Command::new(BINARY).arg("openapi").output().await.unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        ipdr_api::openapi::spec_json()
+    );
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_the_start_with_a_message_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BINARY)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("IPDR_ADMIN_PASSWORD", "short")
+        .env("IPDR_LISTEN", "127.0.0.1:0")
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("IPDR_ADMIN_PASSWORD"));
+}

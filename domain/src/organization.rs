@@ -1,0 +1,320 @@
+//! Organisations of an instance: mediation bodies, courts, investigator pools, liaison offices and
+//! the operator that runs the instance.
+use crate::validation::{Invalid, ValidationErrors, bounded_text};
+
+/// The level of a court; it decides which matters the court may confirm (R9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CourtLevel {
+    /// 基层人民法院
+    Basic,
+    /// 中级人民法院
+    Intermediate,
+    /// 知识产权法院 / 知识产权法庭
+    IpCourt,
+}
+
+impl CourtLevel {
+    pub const ALL: [CourtLevel; 3] = [Self::Basic, Self::Intermediate, Self::IpCourt];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Basic => "basic",
+            Self::Intermediate => "intermediate",
+            Self::IpCourt => "ip_court",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// What an organisation is. A court always has a level, so a court without one cannot be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrganizationKind {
+    /// 知识产权人民调解委员会
+    MediationCommittee,
+    /// 知识产权保护中心 (also does administrative mediation)
+    IpProtectionCentre,
+    /// 行业协会 running industry mediation
+    IndustryAssociation,
+    Court(CourtLevel),
+    /// The shared pool of technical investigators (技术调查官)
+    InvestigatorPool,
+    /// A city's office for cross-region cooperation
+    LiaisonOffice,
+    /// Whoever runs this IPDR instance; home of the administrators.
+    Operator,
+}
+
+impl OrganizationKind {
+    /// Every kind, courts once per level.
+    pub const ALL: [OrganizationKind; 9] = [
+        Self::MediationCommittee,
+        Self::IpProtectionCentre,
+        Self::IndustryAssociation,
+        Self::Court(CourtLevel::Basic),
+        Self::Court(CourtLevel::Intermediate),
+        Self::Court(CourtLevel::IpCourt),
+        Self::InvestigatorPool,
+        Self::LiaisonOffice,
+        Self::Operator,
+    ];
+
+    /// The stable name of the kind, without the court level.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MediationCommittee => "mediation_committee",
+            Self::IpProtectionCentre => "ip_protection_centre",
+            Self::IndustryAssociation => "industry_association",
+            Self::Court(_) => "court",
+            Self::InvestigatorPool => "investigator_pool",
+            Self::LiaisonOffice => "liaison_office",
+            Self::Operator => "operator",
+        }
+    }
+
+    pub fn court_level(self) -> Option<CourtLevel> {
+        match self {
+            Self::Court(level) => Some(level),
+            _ => None,
+        }
+    }
+
+    /// Builds a kind from its name and the court level, which is required for courts and
+    /// refused for everything else.
+    ///
+    /// # Errors
+    /// Names the offending field: `kind` (unknown name) or `court_level`.
+    pub fn parse(kind: &str, court_level: Option<&str>) -> Result<Self, ValidationErrors> {
+        let level = match court_level.map(|l| (l, CourtLevel::parse(l))) {
+            None => None,
+            Some((_, Some(level))) => Some(level),
+            Some((raw, None)) => {
+                return Err(ValidationErrors::one(
+                    "court_level",
+                    Invalid::new(
+                        "unknown_value",
+                        format!(
+                            "unknown court level `{raw}`; expected basic, intermediate or ip_court"
+                        ),
+                    ),
+                ));
+            }
+        };
+        let simple = [
+            Self::MediationCommittee,
+            Self::IpProtectionCentre,
+            Self::IndustryAssociation,
+            Self::InvestigatorPool,
+            Self::LiaisonOffice,
+            Self::Operator,
+        ];
+        match (kind, level) {
+            ("court", Some(level)) => Ok(Self::Court(level)),
+            ("court", None) => Err(ValidationErrors::one(
+                "court_level",
+                Invalid::new(
+                    "required",
+                    "a court needs its level: basic, intermediate or ip_court",
+                ),
+            )),
+            (name, level) => match simple.into_iter().find(|k| k.name() == name) {
+                Some(_) if level.is_some() => Err(ValidationErrors::one(
+                    "court_level",
+                    Invalid::new("not_allowed", "only courts have a court level"),
+                )),
+                Some(found) => Ok(found),
+                None => Err(ValidationErrors::one(
+                    "kind",
+                    Invalid::new(
+                        "unknown_value",
+                        format!("unknown organisation kind `{name}`"),
+                    ),
+                )),
+            },
+        }
+    }
+}
+
+/// A short, unique, upper-case code for an organisation, used in case numbers (`DLIPMC-2026-000123`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrganizationCode(String);
+
+impl OrganizationCode {
+    /// Accepts 2–16 ASCII letters and digits starting with a letter; lower case is upper-cased.
+    ///
+    /// # Errors
+    /// `invalid_format` for anything else.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let code = input.trim().to_ascii_uppercase();
+        let well_formed = (2..=16).contains(&code.len())
+            && code.starts_with(|c: char| c.is_ascii_uppercase())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if well_formed {
+            Ok(Self(code))
+        } else {
+            Err(Invalid::new(
+                "invalid_format",
+                "must be 2 to 16 letters or digits, starting with a letter (e.g. DLIPMC)",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The full name of an organisation, e.g. 大连市知识产权人民调解委员会.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationName(String);
+
+impl OrganizationName {
+    pub const MAX_CHARS: usize = 200;
+
+    /// # Errors
+    /// Blank, longer than 200 characters, or containing control characters.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        bounded_text(input, Self::MAX_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The city an organisation sits in (大连, Dalian, 西宁 …), as written by the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct City(String);
+
+impl City {
+    pub const MAX_CHARS: usize = 64;
+
+    /// # Errors
+    /// Blank, longer than 64 characters, or containing control characters.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        bounded_text(input, Self::MAX_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An organisation as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: crate::OrganizationId,
+    pub code: OrganizationCode,
+    pub name: OrganizationName,
+    pub kind: OrganizationKind,
+    pub city: City,
+    pub status: crate::Status,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A validated request to create an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganization {
+    pub code: OrganizationCode,
+    pub name: OrganizationName,
+    pub kind: OrganizationKind,
+    pub city: City,
+}
+
+impl NewOrganization {
+    /// Validates every field and reports all that are wrong at once.
+    ///
+    /// # Errors
+    /// One entry per bad field (`code`, `name`, `kind`, `court_level`, `city`).
+    pub fn parse(
+        code: &str,
+        name: &str,
+        kind: &str,
+        court_level: Option<&str>,
+        city: &str,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let code = errors.check("code", OrganizationCode::parse(code));
+        let name = errors.check("name", OrganizationName::parse(name));
+        let kind = OrganizationKind::parse(kind, court_level)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
+        let city = errors.check("city", City::parse(city));
+        match (code, name, kind, city) {
+            (Some(code), Some(name), Some(kind), Some(city)) => Ok(Self {
+                code,
+                name,
+                kind,
+                city,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_name_and_level() {
+        for kind in OrganizationKind::ALL {
+            let level = kind.court_level().map(CourtLevel::as_str);
+            assert_eq!(OrganizationKind::parse(kind.name(), level), Ok(kind));
+        }
+    }
+
+    #[test]
+    fn a_court_without_a_level_is_refused_on_court_level() {
+        let err = OrganizationKind::parse("court", None).unwrap_err();
+        assert_eq!(err.0[0].field, "court_level");
+        assert_eq!(err.0[0].code, "required");
+    }
+
+    #[test]
+    fn a_level_on_anything_but_a_court_is_refused() {
+        let err = OrganizationKind::parse("mediation_committee", Some("basic")).unwrap_err();
+        assert_eq!(
+            (err.0[0].field.as_str(), err.0[0].code),
+            ("court_level", "not_allowed")
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_and_levels_name_their_field() {
+        assert_eq!(
+            OrganizationKind::parse("bank", None).unwrap_err().0[0].field,
+            "kind"
+        );
+        assert_eq!(
+            OrganizationKind::parse("court", Some("supreme"))
+                .unwrap_err()
+                .0[0]
+                .field,
+            "court_level"
+        );
+    }
+
+    #[test]
+    fn codes_are_upper_cased_and_shape_checked() {
+        assert_eq!(
+            OrganizationCode::parse(" dlipmc ").unwrap().as_str(),
+            "DLIPMC"
+        );
+        for bad in ["", "D", "1ABC", "DL-IP", "ABCDEFGHIJKLMNOPQ", "大连"] {
+            assert!(OrganizationCode::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn new_organization_reports_every_bad_field() {
+        let err = NewOrganization::parse("x", "", "court", None, " ").unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["code", "name", "court_level", "city"]);
+    }
+}
