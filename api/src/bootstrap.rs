@@ -7,7 +7,7 @@ use ipdr_domain::OrganizationId;
 use ipdr_domain::account::{NewAccount, NewPassword, Role};
 use ipdr_domain::organization::NewOrganization;
 use ipdr_persistence::repo::{RepoError, accounts, organizations};
-use ipdr_persistence::{Db, begin_write};
+use ipdr_persistence::{Db, begin_write, commit};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
@@ -65,7 +65,7 @@ pub async fn prepare(db: &Db, config: &Config, hasher: &Arc<PasswordHasher>) -> 
         other => other?,
     };
     provisioning::insert_account(&txn, &admin, hash).await?;
-    txn.commit().await?;
+    commit(txn).await?;
 
     if generated {
         // The one place a secret is logged, by design: there is no other way to hand it over.

@@ -116,12 +116,21 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<usize, DbErr> {
 ///
 /// # Errors
 /// The database is unreachable.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, RepoError> {
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?)
+}
+
+/// Commits a transaction begun with [`begin_write`].
+///
+/// # Errors
+/// The commit failed; nothing of the transaction is kept.
+pub async fn commit(txn: DatabaseTransaction) -> Result<(), RepoError> {
+    Ok(txn.commit().await?)
 }
 
 /// A cheap round trip, for readiness checks.

@@ -9,7 +9,7 @@ use ipdr_persistence::repo::accounts::{self, DisableOutcome};
 use ipdr_persistence::repo::organizations::{self, OrganizationFilter};
 use ipdr_persistence::repo::{Conflict, PageRequest, RepoError};
 use ipdr_persistence::testing::TestDatabase;
-use ipdr_persistence::{Db, begin_write, connect, migrate};
+use ipdr_persistence::{Db, begin_write, commit, connect, migrate};
 use uuid::Uuid;
 
 async fn migrated() -> (TestDatabase, Db) {
@@ -158,7 +158,7 @@ async fn the_last_active_admin_cannot_be_disabled_and_stays_active() {
     let first = accounts::disable(&txn, admin, other, Utc::now())
         .await
         .unwrap();
-    txn.commit().await.unwrap();
+    commit(txn).await.unwrap();
     assert!(matches!(first, DisableOutcome::Disabled(ref a) if a.status == Status::Disabled));
 
     // `other` is disabled, so `admin` is the last one; a (stale) token of `other` tries.
@@ -166,7 +166,7 @@ async fn the_last_active_admin_cannot_be_disabled_and_stays_active() {
     let refused = accounts::disable(&txn, other, admin, Utc::now())
         .await
         .unwrap();
-    txn.commit().await.unwrap();
+    commit(txn).await.unwrap();
     assert!(
         matches!(refused, DisableOutcome::Refused(DisableError::LastAdmin)),
         "{refused:?}"
@@ -190,7 +190,7 @@ async fn disabling_bumps_the_auth_version_and_marks_the_caller_inactive() {
     accounts::disable(&txn, admin, wang, Utc::now())
         .await
         .unwrap();
-    txn.commit().await.unwrap();
+    commit(txn).await.unwrap();
 
     let after = accounts::load_auth(&db, wang).await.unwrap().unwrap();
     assert!(!after.active);

@@ -4,7 +4,7 @@ use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::account::{Account, DisableError, NewAccount, NewPassword, Role};
 use ipdr_domain::{AccountId, OrganizationId, Status, ValidationErrors};
 use ipdr_persistence::repo::accounts::{self, AccountFilter, DisableOutcome};
-use ipdr_persistence::{RepoError, begin_write};
+use ipdr_persistence::{begin_write, commit};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -236,9 +236,9 @@ impl AccountsApi {
             Action::Disable,
             &Resource::Account(id),
         ))?;
-        let txn = begin_write(&state.db).await.map_err(RepoError::from)?;
+        let txn = begin_write(&state.db).await?;
         let outcome = accounts::disable(&txn, caller.0.account_id, id, Utc::now()).await?;
-        txn.commit().await.map_err(RepoError::from)?;
+        commit(txn).await?;
         match outcome {
             DisableOutcome::Disabled(account) => {
                 tracing::info!(account = %id, "account disabled");

@@ -4,8 +4,8 @@ use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::account::check_disable_organization;
 use ipdr_domain::organization::{NewOrganization, Organization};
 use ipdr_domain::{OrganizationId, Status};
-use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::organizations::{self, OrganizationFilter};
+use ipdr_persistence::{begin_write, commit};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -280,13 +280,9 @@ async fn set_status<const S: u32>(
     id: OrganizationId,
     status: Status,
 ) -> ApiResult<OrganizationFound, S> {
-    let txn = begin_write(&state.db)
-        .await
-        .map_err(ipdr_persistence::RepoError::from)?;
+    let txn = begin_write(&state.db).await?;
     let updated = organizations::set_status(&txn, id, status, Utc::now()).await?;
-    txn.commit()
-        .await
-        .map_err(ipdr_persistence::RepoError::from)?;
+    commit(txn).await?;
     let updated = updated.ok_or_else(ApiProblem::not_found)?;
     tracing::info!(organization = %id, status = status.as_str(), "organisation status set");
     Ok(OrganizationFound::Ok(Json(updated.into())))

@@ -83,11 +83,8 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
     );
     let admin = app.admin_token().await;
     let orgs: Value = app
-        .get("/api/v1/organizations?limit=100", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/organizations?limit=100", Some(&admin))
+        .await;
     assert!(
         orgs["items"]
             .as_array()
@@ -96,11 +93,8 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
             .all(|o| o["code"] != "NEWORG" && o["status"] == "active")
     );
     let accounts: Value = app
-        .get("/api/v1/accounts?limit=100", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/accounts?limit=100", Some(&admin))
+        .await;
     assert!(
         accounts["items"]
             .as_array()
@@ -129,7 +123,7 @@ async fn creating_an_organisation_returns_it_with_its_location() {
         (created["code"].as_str(), created["court_level"].as_str()),
         (Some("DLIPC"), Some("ip_court"))
     );
-    let read: Value = app.get(&location, Some(&admin)).await.json().await.unwrap();
+    let read: Value = app.get_json(&location, Some(&admin)).await;
     assert_eq!(read, created);
 }
 
@@ -146,12 +140,7 @@ async fn a_taken_code_is_a_conflict_naming_the_field_and_stores_nothing() {
         .await;
     let problem = assert_problem(response, StatusCode::CONFLICT, "organization_code_taken").await;
     assert_eq!(problem["errors"][0]["field"], "code");
-    let page: Value = app
-        .get("/api/v1/organizations", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/organizations", Some(&admin)).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2); // the operator and DLMC
 }
 
@@ -230,12 +219,7 @@ async fn a_taken_username_is_a_conflict() {
 async fn an_admin_cannot_disable_themselves_or_their_own_organisation() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let me: Value = app
-        .get("/api/v1/auth/me", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.me(&admin).await;
     let own_account = me["account"]["id"].as_str().unwrap();
     let own_org = me["organization"]["id"].as_str().unwrap();
 
@@ -265,12 +249,7 @@ async fn an_admin_cannot_disable_themselves_or_their_own_organisation() {
 async fn two_admins_disabling_each_other_at_once_leave_exactly_one_active() {
     let app = TestApp::spawn().await;
     let root = app.admin_token().await;
-    let me: Value = app
-        .get("/api/v1/auth/me", Some(&root))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.me(&root).await;
     let operator = me["organization"]["id"].as_str().unwrap().to_owned();
     let root_id = me["account"]["id"].as_str().unwrap().to_owned();
     let second = app.create_user_in("second-admin", "admin", &operator).await;
@@ -300,11 +279,8 @@ async fn two_admins_disabling_each_other_at_once_leave_exactly_one_active() {
         app.token("second-admin", USER_PASSWORD).await
     };
     let admins: Value = app
-        .get("/api/v1/accounts?role=admin&status=active", Some(&survivor))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/accounts?role=admin&status=active", Some(&survivor))
+        .await;
     assert_eq!(admins["items"].as_array().unwrap().len(), 1);
 }
 
@@ -322,7 +298,7 @@ async fn lists_page_by_cursor_and_filter() {
     let mut codes = Vec::new();
     let mut path = "/api/v1/organizations?kind=mediation_committee&limit=2".to_owned();
     loop {
-        let page: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
+        let page: Value = app.get_json(&path, Some(&admin)).await;
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 2);
         codes.extend(items.iter().map(|o| o["code"].as_str().unwrap().to_owned()));
@@ -357,18 +333,15 @@ async fn accounts_filter_by_role_and_organisation() {
         .await;
     app.create_user("zhao", "court").await;
     let admin = app.admin_token().await;
-    let page: Value = app
-        .get(
+    let page = app
+        .get_json(
             &format!(
                 "/api/v1/accounts?organization_id={}&role=mediator",
                 wang.organization_id
             ),
             Some(&admin),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let names: Vec<&str> = page["items"]
         .as_array()
         .unwrap()

@@ -28,12 +28,7 @@ async fn mass_assignment_through_create_is_refused_and_creates_nothing() {
         .await;
     let problem = assert_problem(response, StatusCode::BAD_REQUEST, "malformed_request").await;
     assert_eq!(problem["errors"][0]["field"], "status");
-    let page: Value = app
-        .get("/api/v1/organizations", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/api/v1/organizations", Some(&admin)).await;
     assert_eq!(
         page["items"].as_array().unwrap().len(),
         1,

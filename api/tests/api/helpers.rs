@@ -93,6 +93,18 @@ impl TestApp {
         request.send().await.expect("the request is sent")
     }
 
+    /// GETs `path`, expects 200 and returns the JSON body.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        let response = self.get(path, token).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("a JSON body")
+    }
+
+    /// The caller's account and organisation, from `/api/v1/auth/me`.
+    pub async fn me(&self, token: &str) -> Value {
+        self.get_json("/api/v1/auth/me", Some(token)).await
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
         let mut request = self.client.post(self.url(path));
         if let Some(token) = token {

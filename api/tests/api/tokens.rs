@@ -22,12 +22,7 @@ struct Minter {
 impl Minter {
     async fn for_admin(app: &TestApp) -> Self {
         let key = signing_keys::unretired(&app.db).await.unwrap().remove(0);
-        let me: Value = app
-            .get("/api/v1/auth/me", Some(&app.admin_token().await))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.me(&app.admin_token().await).await;
         Self {
             kid: key.kid,
             secret: key.secret,
