@@ -25,10 +25,16 @@ pub enum Action {
     Enable,
     ResetPassword,
     ChangePassword,
+    /// Change a case: its lifecycle, agreement, assignments, documents.
+    Update,
+    /// See parties' identity numbers, phones and addresses (without it they are masked).
+    ReadPersonalData,
+    /// Maintain reference data such as the holiday calendar.
+    Administer,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 10] = [
         Self::List,
         Self::Create,
         Self::Read,
@@ -36,6 +42,9 @@ impl Action {
         Self::Enable,
         Self::ResetPassword,
         Self::ChangePassword,
+        Self::Update,
+        Self::ReadPersonalData,
+        Self::Administer,
     ];
 }
 
@@ -50,6 +59,53 @@ pub enum Resource {
     Account(AccountId),
     /// The caller's own account (who am I, change my password).
     Caller,
+    /// The cases of the instance as a whole (opening a case, listing).
+    Cases,
+    /// One case, described by who handles it and which court referred it.
+    Case {
+        organization_id: OrganizationId,
+        referring_court_id: Option<OrganizationId>,
+    },
+    /// The official working-day calendar.
+    Calendar,
+}
+
+/// Which cases a principal may see, as a filter lists can apply in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseScope {
+    /// None at all.
+    Nothing,
+    /// Those handled by this organisation.
+    HandledBy(OrganizationId),
+    /// Those referred by this court.
+    ReferredBy(OrganizationId),
+}
+
+impl CaseScope {
+    /// Whether a case handled by `organization_id` and referred by `referring_court_id` is in scope.
+    pub fn covers(
+        self,
+        organization_id: OrganizationId,
+        referring_court_id: Option<OrganizationId>,
+    ) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::HandledBy(org) => org == organization_id,
+            Self::ReferredBy(court) => referring_court_id == Some(court),
+        }
+    }
+}
+
+/// The cases `principal` may see: mediators and auditors those of their organisation, court
+/// users those their court referred; administrators none (they read no case contents), and
+/// investigators and liaison officers none yet (their access comes with assignments and
+/// referrals).
+pub fn case_scope(principal: &Principal) -> CaseScope {
+    match principal.role {
+        Role::Mediator | Role::Auditor => CaseScope::HandledBy(principal.organization_id),
+        Role::Court => CaseScope::ReferredBy(principal.organization_id),
+        Role::Admin | Role::Investigator | Role::Liaison => CaseScope::Nothing,
+    }
 }
 
 /// The policy's answer.
@@ -74,9 +130,32 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
     let admin = principal.role == Role::Admin;
     let allowed = match (resource, action) {
         (R::Organizations | R::Accounts, A::List | A::Create) => admin,
-        (R::Organization(_), A::Read | A::Disable | A::Enable) => admin,
+        (R::Organization(_), A::Read | A::Disable | A::Enable | A::Update) => admin,
         (R::Account(_), A::Read | A::Disable | A::Enable | A::ResetPassword) => admin,
         (R::Caller, A::Read | A::ChangePassword) => true,
+        // Mediators open mediation cases, court users refer court cases (which tracks each may
+        // open is an intake rule); everyone with a scope may list.
+        (R::Cases, A::Create) => matches!(principal.role, Role::Mediator | Role::Court),
+        (R::Cases, A::List) => case_scope(principal) != CaseScope::Nothing,
+        (
+            R::Case {
+                organization_id,
+                referring_court_id,
+            },
+            action,
+        ) => {
+            if !case_scope(principal).covers(*organization_id, *referring_court_id) {
+                return Decision::NotFound;
+            }
+            match principal.role {
+                Role::Mediator => matches!(action, A::Read | A::ReadPersonalData | A::Update),
+                Role::Court => matches!(action, A::Read | A::ReadPersonalData),
+                Role::Auditor => action == A::Read,
+                _ => false,
+            }
+        }
+        (R::Calendar, A::Read) => true,
+        (R::Calendar, A::Administer) => admin,
         _ => false,
     };
     if allowed {
@@ -109,6 +188,7 @@ mod tests {
     }
 
     fn admin_resource() -> impl Strategy<Value = Resource> {
+        // The account and organisation administration (cases and the calendar have their own tests).
         (any::<u128>(), 0..4u8).prop_map(|(id, which)| match which {
             0 => Resource::Organizations,
             1 => Resource::Accounts,
@@ -146,6 +226,66 @@ mod tests {
         }
     }
 
+    fn any_case() -> impl Strategy<Value = (OrganizationId, Option<OrganizationId>)> {
+        (0u128..4, prop::option::of(0u128..4)).prop_map(|(org, court)| {
+            (
+                Uuid::from_u128(org).into(),
+                court.map(|c| Uuid::from_u128(c).into()),
+            )
+        })
+    }
+
+    fn any_principal() -> impl Strategy<Value = Principal> {
+        (any_role(), 0u128..4).prop_map(|(role, org)| Principal {
+            account_id: Uuid::from_u128(100).into(),
+            role,
+            organization_id: Uuid::from_u128(org).into(),
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_case_outside_the_callers_scope_is_not_found_whatever_the_action(
+            principal in any_principal(), (org, court) in any_case(), action in any_action()
+        ) {
+            let case = Resource::Case { organization_id: org, referring_court_id: court };
+            let decision = authorize(&principal, action, &case);
+            prop_assert_eq!(
+                decision == Decision::NotFound,
+                !case_scope(&principal).covers(org, court),
+                "NotFound exactly when out of scope"
+            );
+        }
+
+        #[test]
+        fn admins_never_see_a_case(principal in any_principal(), (org, court) in any_case(), action in any_action()) {
+            let admin = Principal { role: Role::Admin, ..principal };
+            let case = Resource::Case { organization_id: org, referring_court_id: court };
+            prop_assert_eq!(authorize(&admin, action, &case), Decision::NotFound);
+        }
+
+        #[test]
+        fn only_mediators_of_the_handling_organisation_change_a_case(
+            principal in any_principal(), (org, court) in any_case()
+        ) {
+            let case = Resource::Case { organization_id: org, referring_court_id: court };
+            let may = authorize(&principal, Action::Update, &case) == Decision::Allow;
+            prop_assert_eq!(may, principal.role == Role::Mediator && principal.organization_id == org);
+        }
+
+        #[test]
+        fn auditors_read_their_organisations_cases_without_personal_data(
+            principal in any_principal(), (org, court) in any_case()
+        ) {
+            let auditor = Principal { role: Role::Auditor, ..principal };
+            let case = Resource::Case { organization_id: org, referring_court_id: court };
+            if auditor.organization_id == org {
+                prop_assert_eq!(authorize(&auditor, Action::Read, &case), Decision::Allow);
+                prop_assert_eq!(authorize(&auditor, Action::ReadPersonalData, &case), Decision::Forbidden);
+            }
+        }
+    }
+
     #[test]
     fn admins_administer_exactly_the_meaningful_actions() {
         let admin = principal(Role::Admin);
@@ -161,8 +301,13 @@ mod tests {
         assert_eq!(allowed(Resource::Accounts), [List, Create]);
         assert_eq!(
             allowed(Resource::Organization(id.into())),
-            [Read, Disable, Enable]
+            [Read, Disable, Enable, Update]
         );
+        assert!(
+            allowed(Resource::Cases).is_empty(),
+            "admins open and list no cases"
+        );
+        assert_eq!(allowed(Resource::Calendar), [Read, Administer]);
         assert_eq!(
             allowed(Resource::Account(id.into())),
             [Read, Disable, Enable, ResetPassword]

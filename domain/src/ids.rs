@@ -40,3 +40,12 @@ id_type!(
     /// Identifies a user account of this instance.
     AccountId
 );
+
+id_type!(
+    /// Identifies a mediation case.
+    CaseId
+);
+id_type!(
+    /// Identifies a document attached to a case.
+    DocumentId
+);

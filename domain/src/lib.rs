@@ -7,14 +7,19 @@
 //! (`cargo tree -p ipdr-domain -e normal`) keeps sea-orm, sqlx, poem and tokio out of it.
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod names;
+
 pub mod access;
 pub mod account;
+pub mod calendar;
+pub mod case;
 pub mod ids;
 pub mod organization;
 pub mod throttle;
 pub mod validation;
 
-pub use ids::{AccountId, OrganizationId};
+pub use ids::{AccountId, CaseId, DocumentId, OrganizationId};
 pub use validation::{FieldError, Invalid, ValidationErrors};
 
 /// Whether an organisation or account may act. Disabled things keep their history but cannot log in.

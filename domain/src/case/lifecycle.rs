@@ -1,0 +1,501 @@
+//! The case lifecycle as a pure state machine.
+//!
+//! ```text
+//! submitted ──accept──▶ accepted ──start_mediation (consent, R2)──▶ in_mediation
+//!     │                    │                                         │ │ │
+//!  decline            decline (consent refused, R2)         settle (R6) fail (R4) withdraw (R2)
+//!     ▼                    ▼                                         ▼   ▼    ▼
+//!  declined ◀──────────────┘                                    settled failed withdrawn
+//!                                                                  │
+//!                                                  record_performance (R7)
+//!                                                           ▼          ▼
+//!                                                      performed   breached
+//! declined, failed, withdrawn, performed, breached ──close──▶ closed (read-only, R5)
+//! ```
+//! `record_consent` keeps the status and records the respondent's answer (once). On the
+//! `admin_patent` track the case is only accepted once the respondent has agreed (R19).
+use crate::case::{CaseStatus, Consent, Performance, Refusal, Route, Side, Track, refuse};
+use crate::validation::{Invalid, bounded_text};
+
+named_enum! {
+    /// The operations that move a case.
+    pub enum ActionKind {
+        Accept = "accept_case",
+        Decline = "decline_case",
+        RecordConsent = "record_consent",
+        StartMediation = "start_mediation",
+        Settle = "settle_case",
+        Fail = "fail_mediation",
+        Withdraw = "withdraw_case",
+        RecordPerformance = "record_performance",
+        Close = "close_case",
+    }
+}
+
+/// A reason in words, 1 to 2000 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(String);
+
+impl Reason {
+    /// # Errors
+    /// Blank or too long.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        bounded_text(input, 2000).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An operation with what it records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseAction {
+    Accept,
+    Decline {
+        reason: Reason,
+    },
+    RecordConsent {
+        consent: bool,
+    },
+    StartMediation,
+    /// Only through the settlement agreement taking effect (R6).
+    Settle,
+    Fail {
+        reason: Reason,
+        routes: Vec<Route>,
+    },
+    Withdraw {
+        by: Side,
+        reason: Reason,
+    },
+    RecordPerformance {
+        outcome: Performance,
+        note: Option<Reason>,
+    },
+    Close,
+}
+
+impl CaseAction {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Self::Accept => ActionKind::Accept,
+            Self::Decline { .. } => ActionKind::Decline,
+            Self::RecordConsent { .. } => ActionKind::RecordConsent,
+            Self::StartMediation => ActionKind::StartMediation,
+            Self::Settle => ActionKind::Settle,
+            Self::Fail { .. } => ActionKind::Fail,
+            Self::Withdraw { .. } => ActionKind::Withdraw,
+            Self::RecordPerformance { .. } => ActionKind::RecordPerformance,
+            Self::Close => ActionKind::Close,
+        }
+    }
+}
+
+/// What the machine needs to know about a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    pub status: CaseStatus,
+    pub track: Track,
+    pub consent: Consent,
+    /// Every required party and the mediator have signed the agreement (R6).
+    pub agreement_effective: bool,
+}
+
+/// The result of an allowed action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub to: CaseStatus,
+    pub consent: Consent,
+}
+
+/// Applies `action` to a case described by `facts`.
+///
+/// # Errors
+/// The precondition that fails, with its rule.
+pub fn apply(facts: &Facts, action: &CaseAction) -> Result<Change, Refusal> {
+    use CaseStatus as S;
+    let kind = action.kind();
+    // R5: a closed case is read-only.
+    if facts.status == S::Closed {
+        return Err(refuse(
+            "case_closed",
+            Some("R5"),
+            "the case is closed and read-only",
+        ));
+    }
+    let keep = |to| {
+        Ok(Change {
+            to,
+            consent: facts.consent,
+        })
+    };
+    let wrong_state = || {
+        Err(refuse(
+            "invalid_transition",
+            None,
+            format!(
+                "{} is not possible while the case is {}",
+                kind.as_str(),
+                facts.status.as_str()
+            ),
+        ))
+    };
+    match (facts.status, action) {
+        (S::Submitted, CaseAction::Accept) => {
+            // R19: administrative patent mediation opens only if the respondent agrees.
+            if facts.track == Track::AdminPatent && facts.consent != Consent::Given {
+                Err(refuse(
+                    "respondent_consent_required",
+                    Some("R19"),
+                    "an administrative patent case is accepted only once the respondent has agreed to mediation",
+                ))
+            } else {
+                keep(S::Accepted)
+            }
+        }
+        (S::Submitted, CaseAction::Decline { .. }) => keep(S::Declined),
+        // R2: without the respondent's consent there is no mediation.
+        (S::Accepted, CaseAction::Decline { .. }) if facts.consent == Consent::Refused => {
+            keep(S::Declined)
+        }
+        (S::Accepted, CaseAction::Decline { .. }) => Err(refuse(
+            "invalid_transition",
+            Some("R2"),
+            "an accepted case is declined only when the respondent refused mediation",
+        )),
+        (S::Submitted | S::Accepted, CaseAction::RecordConsent { consent }) => {
+            if facts.consent == Consent::Pending {
+                Ok(Change {
+                    to: facts.status,
+                    consent: if *consent {
+                        Consent::Given
+                    } else {
+                        Consent::Refused
+                    },
+                })
+            } else {
+                Err(refuse(
+                    "consent_already_recorded",
+                    Some("R2"),
+                    "the respondent's answer is already recorded",
+                ))
+            }
+        }
+        (S::Accepted, CaseAction::StartMediation) => match facts.consent {
+            Consent::Given => keep(S::InMediation),
+            Consent::Pending => Err(refuse(
+                "consent_required",
+                Some("R2"),
+                "mediation is voluntary: record the respondent's consent first",
+            )),
+            Consent::Refused => Err(refuse(
+                "consent_refused",
+                Some("R2"),
+                "the respondent refused mediation; decline the case",
+            )),
+        },
+        (S::InMediation, CaseAction::Settle) if facts.agreement_effective => keep(S::Settled),
+        (S::InMediation, CaseAction::Settle) => Err(refuse(
+            "agreement_not_effective",
+            Some("R6"),
+            "a case is settled when every party and the mediator have signed the agreement",
+        )),
+        // R4: the routes the parties were told of are recorded.
+        (S::InMediation, CaseAction::Fail { routes, .. }) if routes.is_empty() => Err(refuse(
+            "routes_required",
+            Some("R4"),
+            "record which routes (arbitration, administrative, litigation) the parties were told of",
+        )),
+        (S::InMediation, CaseAction::Fail { .. }) => keep(S::Failed),
+        (S::InMediation, CaseAction::Withdraw { .. }) => keep(S::Withdrawn),
+        (S::Settled, CaseAction::RecordPerformance { outcome, .. }) => keep(match outcome {
+            Performance::Performed => S::Performed,
+            Performance::Breached => S::Breached,
+        }),
+        (
+            S::Declined | S::Failed | S::Withdrawn | S::Performed | S::Breached,
+            CaseAction::Close,
+        ) => keep(S::Closed),
+        _ => wrong_state(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reason() -> Reason {
+        Reason::parse("理由").unwrap()
+    }
+
+    /// One action of each kind.
+    fn sample(kind: ActionKind) -> CaseAction {
+        match kind {
+            ActionKind::Accept => CaseAction::Accept,
+            ActionKind::Decline => CaseAction::Decline { reason: reason() },
+            ActionKind::RecordConsent => CaseAction::RecordConsent { consent: true },
+            ActionKind::StartMediation => CaseAction::StartMediation,
+            ActionKind::Settle => CaseAction::Settle,
+            ActionKind::Fail => CaseAction::Fail {
+                reason: reason(),
+                routes: vec![Route::Litigation],
+            },
+            ActionKind::Withdraw => CaseAction::Withdraw {
+                by: Side::Applicant,
+                reason: reason(),
+            },
+            ActionKind::RecordPerformance => CaseAction::RecordPerformance {
+                outcome: Performance::Performed,
+                note: None,
+            },
+            ActionKind::Close => CaseAction::Close,
+        }
+    }
+
+    /// Every legal edge, written out by hand: (from, action) → to, with consent given and the
+    /// agreement effective (the preconditions are tested separately below).
+    const EDGES: &[(CaseStatus, ActionKind, CaseStatus)] = {
+        use ActionKind as A;
+        use CaseStatus as S;
+        &[
+            (S::Submitted, A::Accept, S::Accepted),
+            (S::Submitted, A::Decline, S::Declined),
+            (S::Accepted, A::StartMediation, S::InMediation),
+            (S::InMediation, A::Settle, S::Settled),
+            (S::InMediation, A::Fail, S::Failed),
+            (S::InMediation, A::Withdraw, S::Withdrawn),
+            (S::Settled, A::RecordPerformance, S::Performed),
+            (S::Declined, A::Close, S::Closed),
+            (S::Failed, A::Close, S::Closed),
+            (S::Withdrawn, A::Close, S::Closed),
+            (S::Performed, A::Close, S::Closed),
+            (S::Breached, A::Close, S::Closed),
+        ]
+    };
+
+    #[test]
+    fn every_state_and_action_is_allowed_exactly_along_the_edges() {
+        for status in CaseStatus::ALL {
+            for kind in ActionKind::ALL {
+                let facts = Facts {
+                    status: *status,
+                    track: Track::People,
+                    consent: Consent::Given,
+                    agreement_effective: true,
+                };
+                let result = apply(&facts, &sample(*kind));
+                let expected = EDGES
+                    .iter()
+                    .find(|(f, a, _)| f == status && a == kind)
+                    .map(|(_, _, to)| *to);
+                match (expected, result) {
+                    (Some(to), Ok(change)) => assert_eq!(change.to, to, "{status} × {kind}"),
+                    (None, Err(refusal)) => {
+                        let expected_code = match (status, kind) {
+                            (CaseStatus::Closed, _) => "case_closed",
+                            (
+                                CaseStatus::Submitted | CaseStatus::Accepted,
+                                ActionKind::RecordConsent,
+                            ) => "consent_already_recorded",
+                            _ => "invalid_transition",
+                        };
+                        assert_eq!(refusal.code, expected_code, "{status} × {kind}");
+                    }
+                    (expected, result) => {
+                        panic!("{status} × {kind}: expected {expected:?}, got {result:?}")
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn consent_is_recorded_once_before_mediation_and_keeps_the_status() {
+        for status in [CaseStatus::Submitted, CaseStatus::Accepted] {
+            let facts = Facts {
+                status,
+                track: Track::People,
+                consent: Consent::Pending,
+                agreement_effective: false,
+            };
+            let given = apply(&facts, &CaseAction::RecordConsent { consent: true }).unwrap();
+            assert_eq!(
+                given,
+                Change {
+                    to: status,
+                    consent: Consent::Given
+                }
+            );
+            let refused = apply(&facts, &CaseAction::RecordConsent { consent: false }).unwrap();
+            assert_eq!(refused.consent, Consent::Refused);
+        }
+    }
+
+    #[test]
+    fn mediation_needs_the_respondents_consent_r2() {
+        let facts = |consent| Facts {
+            status: CaseStatus::Accepted,
+            track: Track::People,
+            consent,
+            agreement_effective: false,
+        };
+        let pending = apply(&facts(Consent::Pending), &CaseAction::StartMediation).unwrap_err();
+        assert_eq!(
+            (pending.code, pending.rule),
+            ("consent_required", Some("R2"))
+        );
+        let refused = apply(&facts(Consent::Refused), &CaseAction::StartMediation).unwrap_err();
+        assert_eq!(refused.code, "consent_refused");
+        // …and a refused case may then be declined, but not an agreeing one.
+        assert!(
+            apply(
+                &facts(Consent::Refused),
+                &CaseAction::Decline { reason: reason() }
+            )
+            .is_ok()
+        );
+        assert!(
+            apply(
+                &facts(Consent::Given),
+                &CaseAction::Decline { reason: reason() }
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn an_administrative_patent_case_is_accepted_only_after_the_respondent_agrees_r19() {
+        let facts = |consent| Facts {
+            status: CaseStatus::Submitted,
+            track: Track::AdminPatent,
+            consent,
+            agreement_effective: false,
+        };
+        let refusal = apply(&facts(Consent::Pending), &CaseAction::Accept).unwrap_err();
+        assert_eq!(
+            (refusal.code, refusal.rule),
+            ("respondent_consent_required", Some("R19"))
+        );
+        assert!(apply(&facts(Consent::Given), &CaseAction::Accept).is_ok());
+    }
+
+    #[test]
+    fn settlement_needs_the_effective_agreement_r6_and_failure_needs_the_routes_r4() {
+        let facts = Facts {
+            status: CaseStatus::InMediation,
+            track: Track::People,
+            consent: Consent::Given,
+            agreement_effective: false,
+        };
+        assert_eq!(
+            apply(&facts, &CaseAction::Settle).unwrap_err().rule,
+            Some("R6")
+        );
+        let no_routes = CaseAction::Fail {
+            reason: reason(),
+            routes: vec![],
+        };
+        assert_eq!(apply(&facts, &no_routes).unwrap_err().rule, Some("R4"));
+    }
+
+    #[test]
+    fn a_breached_agreement_is_recorded_r7() {
+        let facts = Facts {
+            status: CaseStatus::Settled,
+            track: Track::People,
+            consent: Consent::Given,
+            agreement_effective: true,
+        };
+        let breached = CaseAction::RecordPerformance {
+            outcome: Performance::Breached,
+            note: None,
+        };
+        assert_eq!(apply(&facts, &breached).unwrap().to, CaseStatus::Breached);
+    }
+
+    #[test]
+    fn every_state_is_reachable_from_submission_and_can_still_reach_closed() {
+        // The edges above, plus the other performance outcome.
+        let edges: Vec<(CaseStatus, CaseStatus)> = EDGES
+            .iter()
+            .map(|(from, _, to)| (*from, *to))
+            .chain([(CaseStatus::Settled, CaseStatus::Breached)])
+            .collect();
+        let reach = |start: CaseStatus| {
+            let mut seen = vec![start];
+            let mut i = 0;
+            while i < seen.len() {
+                for (from, to) in &edges {
+                    if *from == seen[i] && !seen.contains(to) {
+                        seen.push(*to);
+                    }
+                }
+                i += 1;
+            }
+            seen
+        };
+        let from_submission = reach(CaseStatus::Submitted);
+        assert_eq!(from_submission.len(), CaseStatus::ALL.len());
+        for state in from_submission {
+            assert!(
+                reach(state).contains(&CaseStatus::Closed),
+                "{state} cannot reach closed"
+            );
+        }
+    }
+
+    fn any_action() -> impl Strategy<Value = CaseAction> {
+        (0..ActionKind::ALL.len(), any::<bool>()).prop_map(|(i, flag)| {
+            match sample(ActionKind::ALL[i]) {
+                CaseAction::RecordConsent { .. } => CaseAction::RecordConsent { consent: flag },
+                CaseAction::RecordPerformance { note, .. } => CaseAction::RecordPerformance {
+                    outcome: if flag {
+                        Performance::Performed
+                    } else {
+                        Performance::Breached
+                    },
+                    note,
+                },
+                other => other,
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn random_histories_keep_the_invariants(
+            actions in prop::collection::vec(any_action(), 0..40),
+            admin_patent in any::<bool>(),
+            signed_at in 0usize..40,
+        ) {
+            let track = if admin_patent { Track::AdminPatent } else { Track::People };
+            let mut facts = Facts { status: CaseStatus::Submitted, track, consent: Consent::Pending, agreement_effective: false };
+            for (i, action) in actions.iter().enumerate() {
+                facts.agreement_effective = i >= signed_at;
+                let before = facts;
+                match apply(&facts, action) {
+                    Ok(change) => {
+                        prop_assert_ne!(before.status, CaseStatus::Closed, "closed is final (R5)");
+                        if change.to == CaseStatus::InMediation {
+                            prop_assert_eq!(change.consent, Consent::Given, "no mediation without consent (R2)");
+                        }
+                        if change.to == CaseStatus::Settled {
+                            prop_assert!(before.agreement_effective, "settled only by an effective agreement (R6)");
+                        }
+                        if change.to == CaseStatus::Accepted && track == Track::AdminPatent {
+                            prop_assert_eq!(change.consent, Consent::Given, "R19");
+                        }
+                        if before.consent != Consent::Pending {
+                            prop_assert_eq!(change.consent, before.consent, "consent is recorded once");
+                        }
+                        facts.status = change.to;
+                        facts.consent = change.consent;
+                    }
+                    Err(_) => prop_assert_eq!(facts, before, "a refused action changes nothing"),
+                }
+            }
+        }
+    }
+}
