@@ -17,8 +17,11 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Middleware refusing bodies over the limit with 413, whether their size is announced in
 /// `Content-Length` (refused before reading) or they arrive chunked (refused when the limit is
-/// crossed).
-pub struct BodyLimit(pub usize);
+/// crossed). Document uploads have their own, larger limit.
+pub struct BodyLimit {
+    pub default: usize,
+    pub documents: usize,
+}
 
 impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
@@ -26,44 +29,60 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
     fn transform(&self, inner: E) -> Self::Output {
         BodyLimitEndpoint {
             inner,
-            limit: self.0,
+            default: self.default,
+            documents: self.documents,
         }
     }
 }
 
 pub struct BodyLimitEndpoint<E> {
     inner: E,
-    limit: usize,
+    default: usize,
+    documents: usize,
+}
+
+/// Whether the request uploads a case document (`POST /api/v1/cases/{id}/documents`).
+fn is_document_upload(req: &Request) -> bool {
+    let path = req.uri().path().trim_end_matches('/');
+    req.method() == poem::http::Method::POST
+        && path.starts_with("/api/v1/cases/")
+        && path.ends_with("/documents")
+        && path.matches('/').count() == 5
 }
 
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
+        let limit = if is_document_upload(&req) {
+            self.documents
+        } else {
+            self.default
+        };
         let announced = req
             .headers()
             .get(poem::http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         match announced {
-            Some(length) if length > self.limit as u64 => {
-                return Err(ApiProblem::payload_too_large(self.limit).into());
+            Some(length) if length > limit as u64 => {
+                return Err(ApiProblem::payload_too_large(limit).into());
             }
             Some(_) => {}
             None if req
                 .headers()
                 .contains_key(poem::http::header::TRANSFER_ENCODING) =>
             {
-                let bytes =
-                    req.take_body()
-                        .into_bytes_limit(self.limit)
-                        .await
-                        .map_err(|e| match e {
-                            poem::error::ReadBodyError::PayloadTooLarge => {
-                                ApiProblem::payload_too_large(self.limit)
-                            }
-                            other => ApiProblem::bad_request("unreadable_body", other.to_string()),
-                        })?;
+                let bytes = req
+                    .take_body()
+                    .into_bytes_limit(limit)
+                    .await
+                    .map_err(|e| match e {
+                        poem::error::ReadBodyError::PayloadTooLarge => {
+                            ApiProblem::payload_too_large(limit)
+                        }
+                        other => ApiProblem::bad_request("unreadable_body", other.to_string()),
+                    })?;
                 req.set_body(bytes);
             }
             None => {}

@@ -79,6 +79,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "password hashes computed at once (each takes ~19 MiB and one core for ~25 ms)",
     ),
     (
+        "IPDR_MAX_DOCUMENT_BYTES",
+        "10485760",
+        "largest document accepted for upload, in bytes (other request bodies: 1 MiB)",
+    ),
+    (
         "IPDR_SHUTDOWN_GRACE_SECONDS",
         "30",
         "how long in-flight requests may take to finish after SIGTERM / Ctrl-C",
@@ -147,6 +152,7 @@ pub struct Config {
     pub admin_password: Option<Secret>,
     pub token: TokenSettings,
     pub login: LoginSettings,
+    pub max_document_bytes: usize,
     pub shutdown_grace: Duration,
     pub log_filter: String,
     pub log_format: LogFormat,
@@ -227,6 +233,7 @@ impl Config {
                 window: seconds("IPDR_LOGIN_WINDOW_SECONDS")?,
                 hash_concurrency: usize::try_from(positive("IPDR_PASSWORD_HASH_CONCURRENCY")?)?,
             },
+            max_document_bytes: usize::try_from(positive("IPDR_MAX_DOCUMENT_BYTES")?)?,
             shutdown_grace: seconds("IPDR_SHUTDOWN_GRACE_SECONDS")?,
             log_filter: get("IPDR_LOG"),
             log_format,

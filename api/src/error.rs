@@ -30,6 +30,7 @@ pub mod status {
     pub const TOO_MANY_REQUESTS: u32 = 1 << 8;
     pub const INTERNAL: u32 = 1 << 9;
     pub const UNAVAILABLE: u32 = 1 << 10;
+    pub const PRECONDITION_FAILED: u32 = 1 << 11;
 
     /// What an operation taking a JSON body can answer before its handler runs, plus 422.
     pub const JSON_BODY: u32 =
@@ -63,17 +64,22 @@ const STATUSES: &[(u32, u16, &str)] = &[
     (
         status::CONFLICT,
         409,
-        "Conflicts with existing data or the resource's current state; `code` says which.",
+        "Conflicts with existing data or the resource's current state; `code` says which, `rule` names the domain rule.",
+    ),
+    (
+        status::PRECONDITION_FAILED,
+        412,
+        "`If-Match` names a version the case no longer has: read it again.",
     ),
     (
         status::PAYLOAD_TOO_LARGE,
         413,
-        "The request body exceeds 1 MiB.",
+        "The request body exceeds its limit (1 MiB; documents: IPDR_MAX_DOCUMENT_BYTES).",
     ),
     (
         status::UNSUPPORTED_MEDIA_TYPE,
         415,
-        "The body must be `application/json`.",
+        "The body has the wrong media type (`application/json` unless stated otherwise).",
     ),
     (
         status::UNPROCESSABLE,
@@ -153,6 +159,20 @@ impl From<ValidationErrors> for ApiProblem {
     }
 }
 
+impl From<ipdr_domain::case::Refusal> for ApiProblem {
+    fn from(refusal: ipdr_domain::case::Refusal) -> Self {
+        let mut problem = ApiProblem::conflict(refusal.code, refusal.message);
+        problem.rule = refusal.rule;
+        problem
+    }
+}
+
+impl<const S: u32> From<ipdr_domain::case::Refusal> for ApiError<S> {
+    fn from(refusal: ipdr_domain::case::Refusal) -> Self {
+        ApiProblem::from(refusal).into()
+    }
+}
+
 impl From<RepoError> for ApiProblem {
     fn from(err: RepoError) -> Self {
         match err {
@@ -175,6 +195,18 @@ impl From<RepoError> for ApiProblem {
                 "this username is taken",
             )
             .field("username", "taken", "this username is taken"),
+            RepoError::Conflict(Conflict::IdempotencyKey) => ApiProblem::conflict(
+                "idempotency_key_in_use",
+                "a request with this Idempotency-Key is being processed; retry it",
+            ),
+            RepoError::Conflict(Conflict::Assignment) => ApiProblem::conflict(
+                "already_assigned",
+                "this mediator is already assigned to the case",
+            ),
+            RepoError::Stale => ApiProblem::conflict(
+                "concurrent_update",
+                "the case changed while this request was processed; read it again and retry",
+            ),
             RepoError::Corrupt(what) => {
                 tracing::error!(%what, "stored data does not parse");
                 ApiProblem::internal()

@@ -6,15 +6,7 @@ use serde_json::Value;
 use crate::v1;
 
 /// The OpenAPI service of every operation.
-pub fn service() -> OpenApiService<
-    (
-        v1::ops::OpsApi,
-        v1::auth::AuthApi,
-        v1::organizations::OrganizationsApi,
-        v1::accounts::AccountsApi,
-    ),
-    (),
-> {
+pub fn service() -> OpenApiService<v1::Apis, ()> {
     OpenApiService::new(v1::apis(), "IPDR", env!("CARGO_PKG_VERSION")).description(
         "Intellectual-property dispute mediation and cross-region referral. \
          Every error is `application/problem+json` (RFC 9457) with a stable `code` and the \

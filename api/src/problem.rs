@@ -30,8 +30,12 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// A stable, machine-readable code, e.g. `validation_failed`, `invalid_credentials`.
+    /// A stable, machine-readable code, e.g. `validation_failed`, `consent_required`.
     pub code: String,
+    /// The rule of the domain rules (`R2`, `R5` …) the refusal rests on, when one does.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     /// The request's id (also in the `X-Request-Id` header); quote it when reporting an error.
     pub request_id: String,
     /// The fields at fault, when the input was refused.
@@ -62,6 +66,8 @@ pub struct ApiProblem {
     pub errors: Vec<ProblemField>,
     /// Seconds, sent as `Retry-After` (429, 503).
     pub retry_after: Option<u64>,
+    /// The domain rule the refusal rests on.
+    pub rule: Option<&'static str>,
 }
 
 impl ApiProblem {
@@ -73,6 +79,7 @@ impl ApiProblem {
             detail: None,
             errors: Vec::new(),
             retry_after: None,
+            rule: None,
         }
     }
 
@@ -150,6 +157,7 @@ impl ApiProblem {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_owned(),
+            rule: self.rule.map(str::to_owned),
             request_id: request_id::current(),
             errors: self.errors.clone(),
         }

@@ -47,6 +47,7 @@ pub async fn track<E: Endpoint>(next: E, req: Request) -> poem::Result<Response>
     );
     let started = Instant::now();
     let header = HeaderValue::from_str(&id).ok();
+    span.in_scope(|| tracing::debug!("request started"));
     let mut response = REQUEST_ID
         .scope(id, async move {
             next.call(req).await.map(IntoResponse::into_response)

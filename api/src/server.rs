@@ -16,6 +16,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::KeyRing;
 use crate::body::{BodyLimit, MAX_BODY_BYTES};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::state::AppState;
 use crate::{bootstrap, openapi, problem, request_id};
@@ -36,6 +37,14 @@ impl Application {
     /// The database is unreachable or a migration fails, the configuration is unusable, or the
     /// address cannot be bound.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] with the clock the business logic sees (tests pin it).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = ipdr_persistence::connect(&config.database)
             .await
             .with_context(|| {
@@ -61,6 +70,8 @@ impl Application {
             keys,
             hasher,
             throttle: Arc::new(LoginThrottle::new(&config.login)),
+            clock,
+            max_document_bytes: config.max_document_bytes,
         };
         let acceptor = TcpListener::bind(config.listen)
             .into_acceptor()
@@ -115,6 +126,10 @@ impl Application {
 /// Every route with its middleware: request id and access log outermost, then panic capture,
 /// problem rendering, and the body limit.
 pub fn routes(state: AppState) -> impl Endpoint<Output = Response> {
+    let limits = BodyLimit {
+        default: MAX_BODY_BYTES,
+        documents: state.max_document_bytes,
+    };
     let spec = openapi::spec_json();
     let docs = openapi::docs_html();
     Route::new()
@@ -128,7 +143,7 @@ pub fn routes(state: AppState) -> impl Endpoint<Output = Response> {
             }),
         )
         .at("/docs", make_sync(move |_| Html(docs.clone())))
-        .with(BodyLimit(MAX_BODY_BYTES))
+        .with(limits)
         .data(state)
         .around(problem::render_errors)
         .with(CatchPanic::new().with_handler(problem::panic_response))

@@ -6,6 +6,7 @@ use ipdr_persistence::Db;
 use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::KeyRing;
+use crate::clock::Clock;
 
 /// Shared, cheap to clone.
 #[derive(Clone)]
@@ -14,4 +15,7 @@ pub struct AppState {
     pub keys: Arc<KeyRing>,
     pub hasher: Arc<PasswordHasher>,
     pub throttle: Arc<LoginThrottle>,
+    pub clock: Arc<dyn Clock>,
+    /// The largest document accepted for upload, in bytes.
+    pub max_document_bytes: usize,
 }

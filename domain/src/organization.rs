@@ -213,8 +213,22 @@ pub struct Organization {
     pub kind: OrganizationKind,
     pub city: City,
     pub status: crate::Status,
+    /// The R16 target of a mediation committee in days; `None` means the default (30).
+    pub people_mediation_days: Option<u32>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// R16 targets an administrator may set: 1 to 365 days.
+///
+/// # Errors
+/// Outside that range.
+pub fn people_mediation_days(days: u32) -> Result<u32, Invalid> {
+    if (1..=365).contains(&days) {
+        Ok(days)
+    } else {
+        Err(Invalid::new("out_of_range", "1 to 365 days"))
+    }
 }
 
 /// A validated request to create an organisation.

@@ -1,6 +1,9 @@
 //! Version 1 of the HTTP API: one `#[OpenApi]` struct per resource.
 pub mod accounts;
 pub mod auth;
+pub mod calendar;
+pub mod cases;
+pub mod deadlines;
 pub mod ops;
 pub mod organizations;
 pub mod paging;
@@ -17,21 +20,50 @@ pub enum ApiTags {
     Organizations,
     /// User accounts of this instance (administrators).
     Accounts,
+    /// Mediation cases: intake, lists, reading, timeline, assigned mediators.
+    Cases,
+    /// Moving a case through its lifecycle, one operation per action.
+    CaseLifecycle,
+    /// The settlement agreement and its signatures.
+    Agreements,
+    /// Evidence and agreement files of cases.
+    Documents,
+    /// Deadlines of cases on the official working-day calendar.
+    Deadlines,
+    /// The official working-day calendar.
+    Calendar,
     /// Liveness and readiness probes.
     Operations,
 }
 
-/// Every API of version 1, for the OpenAPI service.
-pub fn apis() -> (
+/// Every API of version 1.
+pub type Apis = (
     ops::OpsApi,
     auth::AuthApi,
     organizations::OrganizationsApi,
     accounts::AccountsApi,
-) {
+    cases::CasesApi,
+    cases::lifecycle::CaseLifecycleApi,
+    cases::agreement::CaseAgreementApi,
+    cases::assignments::CaseAssignmentsApi,
+    cases::documents::CaseDocumentsApi,
+    deadlines::DeadlinesApi,
+    calendar::CalendarApi,
+);
+
+/// Every API of version 1, for the OpenAPI service.
+pub fn apis() -> Apis {
     (
         ops::OpsApi,
         auth::AuthApi,
         organizations::OrganizationsApi,
         accounts::AccountsApi,
+        cases::CasesApi,
+        cases::lifecycle::CaseLifecycleApi,
+        cases::agreement::CaseAgreementApi,
+        cases::assignments::CaseAssignmentsApi,
+        cases::documents::CaseDocumentsApi,
+        deadlines::DeadlinesApi,
+        calendar::CalendarApi,
     )
 }

@@ -2,7 +2,7 @@
 use chrono::{DateTime, Utc};
 use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::account::check_disable_organization;
-use ipdr_domain::organization::{NewOrganization, Organization};
+use ipdr_domain::organization::{NewOrganization, Organization, people_mediation_days};
 use ipdr_domain::{OrganizationId, Status};
 use ipdr_persistence::repo::organizations::{self, OrganizationFilter};
 use ipdr_persistence::{begin_write, commit};
@@ -38,6 +38,10 @@ pub struct OrganizationView {
     pub court_level: Option<CourtLevelName>,
     pub city: String,
     pub status: StatusName,
+    /// Mediation committees: the target for concluding a case in days (R16); absent means the
+    /// default of 30.
+    #[oai(skip_serializing_if_is_none)]
+    pub people_mediation_days: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -52,6 +56,7 @@ impl From<Organization> for OrganizationView {
             court_level: o.kind.court_level().map(Into::into),
             city: o.city.as_str().to_owned(),
             status: o.status.into(),
+            people_mediation_days: o.people_mediation_days,
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -92,6 +97,16 @@ pub struct OrganizationPage {
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+/// Settings of an organisation.
+#[derive(Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationSettingsRequest {
+    /// The R16 target of a mediation committee, 1 to 365 days; `null` restores the default (30).
+    #[serde(default)]
+    pub people_mediation_days: Option<u32>,
 }
 
 #[derive(ApiResponse)]
@@ -245,6 +260,44 @@ impl OrganizationsApi {
         check_disable_organization(caller.0.organization_id, id)
             .map_err(|e| ApiProblem::conflict("cannot_disable_own_organization", e.to_string()))?;
         set_status(&state, id, Status::Disabled).await
+    }
+
+    /// Change an organisation's settings.
+    ///
+    /// Administrators only. `people_mediation_days` is the target within which the committee
+    /// concludes a people's mediation case (R16, default 30): it applies to cases accepted
+    /// afterwards.
+    #[oai(
+        path = "/:id/settings",
+        method = "put",
+        operation_id = "update_organization_settings"
+    )]
+    async fn update_organization_settings(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<OrganizationSettingsRequest>,
+    ) -> ApiResult<
+        OrganizationFound,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
+    > {
+        let id = OrganizationId::from(id.0);
+        permit(authorize(
+            &caller.0,
+            Action::Update,
+            &Resource::Organization(id),
+        ))?;
+        let days = body
+            .0
+            .people_mediation_days
+            .map(people_mediation_days)
+            .transpose()
+            .map_err(|e| ipdr_domain::ValidationErrors::one("people_mediation_days", e))?;
+        let updated = organizations::set_people_mediation_days(&state.db, id, days, Utc::now())
+            .await?
+            .ok_or_else(ApiProblem::not_found)?;
+        Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 
     /// Enable an organisation.

@@ -2,6 +2,12 @@
 //! Request bodies parse them with serde; responses and the spec use poem-openapi.
 use ipdr_domain::Status;
 use ipdr_domain::account::Role;
+use ipdr_domain::case::agreement::SignatureMethod;
+use ipdr_domain::case::stored::DeadlineStatus;
+use ipdr_domain::case::{
+    CaseStatus, Consent, CourtProcedure, DocumentKind, IpType, PartyKind, Performance, Route, Side,
+    Track,
+};
 use ipdr_domain::organization::{CourtLevel, OrganizationKind};
 use poem_openapi::Enum;
 use serde::Deserialize;
@@ -10,7 +16,7 @@ use serde::Deserialize;
 macro_rules! mirror_enum {
     ($(#[$doc:meta])* $wire:ident <=> $domain:ident { $($variant:ident),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Enum, Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
         pub enum $wire {
@@ -49,6 +55,73 @@ mirror_enum!(
 mirror_enum!(
     /// A court's level: `basic` (基层), `intermediate` (中级), `ip_court` (知识产权法院).
     CourtLevelName <=> CourtLevel { Basic, Intermediate, IpCourt }
+);
+
+mirror_enum!(
+    /// The procedure a dispute comes through: `people` (people's mediation), `admin_patent`,
+    /// `admin_trademark` (administrative mediation by the IP authority), `industry`,
+    /// `court_delegated` (referred by a court before filing), `court_entrusted` (after filing).
+    TrackName <=> Track { People, AdminPatent, AdminTrademark, Industry, CourtDelegated, CourtEntrusted }
+);
+
+mirror_enum!(
+    /// The kind of IP right in dispute.
+    IpTypeName <=> IpType {
+        InventionPatent, UtilityModel, DesignPatent, Trademark, Copyright, TradeSecret,
+        GeographicalIndication, PlantVariety, IcLayoutDesign, Other
+    }
+);
+
+mirror_enum!(
+    /// Where a case stands in its lifecycle.
+    CaseStatusName <=> CaseStatus {
+        Submitted, Accepted, Declined, InMediation, Settled, Failed, Withdrawn, Performed, Breached, Closed
+    }
+);
+
+mirror_enum!(
+    /// The respondent's answer to the invitation to mediate: `pending` until recorded.
+    ConsentName <=> Consent { Pending, Given, Refused }
+);
+
+mirror_enum!(
+    /// The court procedure an entrusted case comes from (R15: 15 days ordinary, 7 summary).
+    CourtProcedureName <=> CourtProcedure { Ordinary, Summary }
+);
+
+mirror_enum!(
+    /// A route the parties were told of when mediation failed (R4).
+    RouteName <=> Route { Arbitration, Administrative, Litigation }
+);
+
+mirror_enum!(
+    /// Applicant or respondent.
+    SideName <=> Side { Applicant, Respondent }
+);
+
+mirror_enum!(
+    /// A natural person or an organisation.
+    PartyKindName <=> PartyKind { Person, Organization }
+);
+
+mirror_enum!(
+    /// How an agreement fared (R7).
+    PerformanceName <=> Performance { Performed, Breached }
+);
+
+mirror_enum!(
+    /// How a signature was given (R6).
+    SignatureMethodName <=> SignatureMethod { Signature, Seal, Fingerprint }
+);
+
+mirror_enum!(
+    /// What a document is.
+    DocumentKindName <=> DocumentKind { Evidence, Agreement, Other }
+);
+
+mirror_enum!(
+    /// `open` while the deadline runs, `met` once what it waited for happened.
+    DeadlineStatusName <=> DeadlineStatus { Open, Met }
 );
 
 /// What an organisation is. Courts also carry a `court_level`.
@@ -103,6 +176,29 @@ mod tests {
         for kind in OrganizationKind::ALL {
             assert_eq!(OrganizationKindName::from(kind).name(), kind.name());
         }
+    }
+
+    /// Every mirrored enum must spell its values as the domain does.
+    macro_rules! assert_mirrors {
+        ($($wire:ident <=> $domain:ident),+ $(,)?) => {$(
+            for value in $domain::ALL.iter().copied() {
+                let wire = poem_openapi::types::ToJSON::to_json(&$wire::from(value));
+                assert_eq!(wire, Some(serde_json::Value::from(value.as_str())), "{}", stringify!($wire));
+                let back: $wire = serde_json::from_value(serde_json::Value::from(value.as_str())).unwrap();
+                assert_eq!($domain::from(back), value);
+            }
+        )+};
+    }
+
+    #[test]
+    fn every_mirrored_enum_spells_the_domain_names() {
+        assert_mirrors!(
+            TrackName <=> Track, IpTypeName <=> IpType, CaseStatusName <=> CaseStatus,
+            ConsentName <=> Consent, CourtProcedureName <=> CourtProcedure, RouteName <=> Route,
+            SideName <=> Side, PartyKindName <=> PartyKind, PerformanceName <=> Performance,
+            SignatureMethodName <=> SignatureMethod, DocumentKindName <=> DocumentKind,
+            DeadlineStatusName <=> DeadlineStatus,
+        );
     }
 
     #[test]

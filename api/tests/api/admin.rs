@@ -15,6 +15,7 @@ fn body_for(operation_id: &str, organization_id: &str) -> Option<Value> {
             "organization_id": organization_id, "password": "a long enough password",
         })),
         "reset_password" => Some(json!({ "new_password": "an attacker password" })),
+        "update_organization_settings" => Some(json!({ "people_mediation_days": 1 })),
         _ => None,
     }
 }
@@ -49,17 +50,21 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
             }
         }
     }
-    assert_eq!(operations.len(), 11, "the admin operations: {operations:?}");
+    assert_eq!(operations.len(), 12, "the admin operations: {operations:?}");
 
     // Act and assert
     for (role, user) in &users {
         for (method, path, operation_id) in &operations {
             let body = body_for(operation_id, &target.organization_id);
-            let response = if method == "get" {
-                app.get(path, Some(&user.token)).await
-            } else {
-                app.post(path, Some(&user.token), body.as_ref()).await
-            };
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut request = app
+                .client
+                .request(method, app.url(path))
+                .bearer_auth(&user.token);
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let response = request.send().await.unwrap();
             assert_eq!(
                 response.status(),
                 StatusCode::FORBIDDEN,
@@ -69,8 +74,8 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
         }
     }
 
-    // Nothing changed: the target still works with its password, its organisation is active,
-    // and no organisation or account was created.
+    // Nothing changed: the target still works with its password, its organisation is active
+    // with its default settings, and no organisation or account was created.
     assert_eq!(
         app.get("/api/v1/auth/me", Some(&target.token))
             .await
@@ -90,7 +95,9 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
             .as_array()
             .unwrap()
             .iter()
-            .all(|o| o["code"] != "NEWORG" && o["status"] == "active")
+            .all(|o| o["code"] != "NEWORG"
+                && o["status"] == "active"
+                && o.get("people_mediation_days").is_none())
     );
     let accounts: Value = app
         .get_json("/api/v1/accounts?limit=100", Some(&admin))

@@ -181,6 +181,7 @@ async fn sigterm_lets_in_flight_requests_finish_before_the_process_exits() {
             ("IPDR_ADMIN_PASSWORD", "admin password for tests"),
             // One hash at a time, so the logins queue and are still in flight at SIGTERM.
             ("IPDR_PASSWORD_HASH_CONCURRENCY", "1"),
+            ("IPDR_LOG", "info,ipdr_api::request_id=debug"),
         ],
     )
     .await;
@@ -195,7 +196,18 @@ async fn sigterm_lets_in_flight_requests_finish_before_the_process_exits() {
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(60)).await;
+    // SIGTERM once every request has reached a handler (they queue for the one hash permit).
+    for _ in 0..400 {
+        let started = server
+            .log_messages()
+            .iter()
+            .filter(|l| l["message"] == "request started")
+            .count();
+        if started == 12 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let (exit, logs) = server.terminate().await;
 
     for request in in_flight {

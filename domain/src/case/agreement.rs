@@ -105,18 +105,20 @@ pub fn required_signers(parties: &[Party]) -> Vec<Signer> {
 /// # Errors
 /// `invalid_transition` outside mediation; `agreement_frozen` (R6) once signed.
 pub fn check_record(status: CaseStatus, signatures: usize) -> Result<(), Refusal> {
-    if status != CaseStatus::InMediation {
-        return Err(refuse(
-            "invalid_transition",
-            None,
-            "the agreement is recorded during mediation",
-        ));
-    }
+    crate::case::lifecycle::check_not_closed(status)?;
+    // R6 first: once anyone signed, the text is fixed whatever the case has become since.
     if signatures > 0 {
         return Err(refuse(
             "agreement_frozen",
             Some("R6"),
             "the agreement has been signed; its text can no longer change",
+        ));
+    }
+    if status != CaseStatus::InMediation {
+        return Err(refuse(
+            "invalid_transition",
+            None,
+            "the agreement is recorded during mediation",
         ));
     }
     Ok(())
@@ -133,6 +135,7 @@ pub fn check_signature(
     signed: &[Signer],
     signer: Signer,
 ) -> Result<bool, Refusal> {
+    crate::case::lifecycle::check_not_closed(status)?;
     if status != CaseStatus::InMediation {
         return Err(refuse(
             "invalid_transition",
@@ -177,6 +180,11 @@ mod tests {
     #[test]
     fn the_agreement_is_frozen_at_the_first_signature_r6() {
         assert!(check_record(CaseStatus::InMediation, 0).is_ok());
+        // Still frozen after the last signature settled the case.
+        assert_eq!(
+            check_record(CaseStatus::Settled, 3).unwrap_err().code,
+            "agreement_frozen"
+        );
         let frozen = check_record(CaseStatus::InMediation, 1).unwrap_err();
         assert_eq!((frozen.code, frozen.rule), ("agreement_frozen", Some("R6")));
         assert_eq!(

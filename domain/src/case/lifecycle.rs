@@ -109,6 +109,22 @@ pub struct Change {
     pub consent: Consent,
 }
 
+/// R5: a closed case is read-only — its file is complete and archived.
+///
+/// # Errors
+/// `case_closed`.
+pub fn check_not_closed(status: CaseStatus) -> Result<(), Refusal> {
+    if status == CaseStatus::Closed {
+        Err(refuse(
+            "case_closed",
+            Some("R5"),
+            "the case is closed and read-only",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Applies `action` to a case described by `facts`.
 ///
 /// # Errors

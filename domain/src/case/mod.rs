@@ -6,6 +6,8 @@ pub mod intake;
 pub mod lifecycle;
 pub mod masking;
 pub mod number;
+pub mod search;
+pub mod stored;
 
 use crate::organization::OrganizationKind;
 
@@ -163,5 +165,15 @@ named_enum! {
     pub enum Performance {
         Performed = "performed",
         Breached = "breached",
+    }
+}
+
+named_enum! {
+    /// What a document attached to a case is.
+    pub enum DocumentKind {
+        Evidence = "evidence",
+        /// A scan of the signed settlement agreement.
+        Agreement = "agreement",
+        Other = "other",
     }
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// R16 target in days; `None`: the default.
+    pub people_mediation_days: Option<i32>,
     #[sea_orm(has_many)]
     pub accounts: HasMany<super::accounts::Entity>,
 }

@@ -4,6 +4,13 @@ use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_organizations;
 mod m20261121_000002_create_accounts;
 mod m20261121_000003_create_signing_keys;
+mod m20261121_000004_add_people_mediation_days;
+mod m20261121_000005_create_cases;
+mod m20261121_000006_create_case_history;
+mod m20261121_000007_create_agreements;
+mod m20261121_000008_create_documents;
+mod m20261121_000009_create_idempotency_keys;
+mod m20261121_000010_create_calendar;
 
 pub struct Migrator;
 
@@ -14,6 +21,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_organizations::Migration),
             Box::new(m20261121_000002_create_accounts::Migration),
             Box::new(m20261121_000003_create_signing_keys::Migration),
+            Box::new(m20261121_000004_add_people_mediation_days::Migration),
+            Box::new(m20261121_000005_create_cases::Migration),
+            Box::new(m20261121_000006_create_case_history::Migration),
+            Box::new(m20261121_000007_create_agreements::Migration),
+            Box::new(m20261121_000008_create_documents::Migration),
+            Box::new(m20261121_000009_create_idempotency_keys::Migration),
+            Box::new(m20261121_000010_create_calendar::Migration),
         ]
     }
 }

@@ -1,5 +1,8 @@
 //! Repositories, one module per aggregate. Each function documents its `# Errors`.
 pub mod accounts;
+pub mod calendar;
+pub mod cases;
+pub mod idempotency;
 pub mod organizations;
 pub mod signing_keys;
 
@@ -13,6 +16,9 @@ pub enum RepoError {
     /// holds under concurrency).
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
+    /// The row changed since the caller read it (optimistic concurrency): nothing was written.
+    #[error("the row changed since it was read")]
+    Stale,
     /// A stored row does not parse into a domain value (hand-edited data, a bug).
     #[error("stored data does not parse: {0}")]
     Corrupt(String),
@@ -26,6 +32,10 @@ pub enum Conflict {
     OrganizationCode,
     OrganizationName,
     Username,
+    /// The same `Idempotency-Key` is being used by a concurrent request.
+    IdempotencyKey,
+    /// The account is already assigned to the case.
+    Assignment,
 }
 
 /// Whether `err` violates the unique index `index` on `table(columns…)`.

@@ -36,6 +36,9 @@ impl TryFrom<organizations::Model> for Organization {
             kind,
             city: City::parse(&row.city).map_err(|_| invalid("city"))?,
             status: parse_stored("status", &row.status, Status::parse)?,
+            people_mediation_days: row
+                .people_mediation_days
+                .and_then(|d| u32::try_from(d).ok()),
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -66,6 +69,7 @@ pub async fn insert(
         status: Set(Status::Active.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        people_mediation_days: Set(None),
     };
     match row.insert(db).await {
         Ok(row) => row.try_into(),
@@ -164,4 +168,23 @@ pub async fn set_status(
         super::accounts::revoke_tokens_of_organization(db, id).await?;
     }
     Some(Organization::try_from(row)).transpose()
+}
+
+/// Sets the R16 target of an organisation (`None`: back to the default).
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn set_people_mediation_days(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+    days: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<Option<Organization>, RepoError> {
+    let Some(row) = Entity::find_by_id(id.as_uuid()).one(db).await? else {
+        return Ok(None);
+    };
+    let mut row: organizations::ActiveModel = row.into();
+    row.people_mediation_days = Set(days.and_then(|d| i32::try_from(d).ok()));
+    row.updated_at = Set(now);
+    Some(Organization::try_from(row.update(db).await?)).transpose()
 }

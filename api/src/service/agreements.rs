@@ -1,0 +1,107 @@
+//! Recording the settlement agreement and its signatures (R6).
+use ipdr_domain::CaseId;
+use ipdr_domain::access::Principal;
+use ipdr_domain::case::agreement::{
+    AgreementContent, SignatureMethod, Signer, check_record, check_signature, required_signers,
+};
+use ipdr_domain::case::lifecycle::CaseAction;
+use ipdr_domain::case::stored::{Agreement, Case, CaseEvent, Signature};
+use ipdr_persistence::repo::cases::{agreement, events};
+use ipdr_persistence::{begin_write, commit};
+
+use crate::problem::ApiProblem;
+use crate::service::cases::{apply_in, event, load_for_update, save};
+use crate::state::AppState;
+
+/// Records or replaces the agreement of a case in mediation that no one has signed yet.
+///
+/// # Errors
+/// 409 `agreement_frozen` (R6) after the first signature, 409 outside mediation, 412, 500.
+pub async fn record(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    content: &AgreementContent,
+) -> Result<(Case, Agreement), ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    let current = load_for_update(&txn, id, if_match).await?;
+    let signed = agreement::get(&txn, id)
+        .await?
+        .map_or(0, |a| a.signatures.len());
+    check_record(current.status, signed)?;
+    agreement::put(&txn, id, content, caller.account_id, state.clock.now()).await?;
+    let recorded = CaseEvent {
+        detail: Some(format!("digest {}", content.digest())),
+        ..event(state, caller, "record_agreement")
+    };
+    events::append(&txn, id, &recorded).await?;
+    let saved = save(&txn, state, &current, &current, if_match).await?;
+    let stored = agreement::get(&txn, id)
+        .await?
+        .ok_or_else(ApiProblem::internal)?;
+    commit(txn).await?;
+    Ok((saved, stored))
+}
+
+/// Records one signature; the last required one makes the agreement effective and settles the
+/// case in the same transaction (R6), which opens the 30-day confirmation window (R8).
+///
+/// # Errors
+/// 409 (`no_agreement`, `unknown_signer`, `already_signed`, outside mediation), 412, 500.
+pub async fn sign(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    signer: Signer,
+    method: SignatureMethod,
+) -> Result<(Case, Agreement), ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    let current = load_for_update(&txn, id, if_match).await?;
+    let existing = agreement::get(&txn, id).await?;
+    let signed: Vec<Signer> = existing
+        .iter()
+        .flat_map(|a| a.signatures.iter().map(|s| s.signer))
+        .collect();
+    let required = required_signers(&current.parties);
+    let effective = check_signature(
+        current.status,
+        existing.is_some(),
+        &required,
+        &signed,
+        signer,
+    )?;
+    let now = state.clock.now();
+    agreement::add_signature(
+        &txn,
+        id,
+        &Signature {
+            signer,
+            method,
+            recorded_by: caller.account_id,
+            recorded_at: now,
+        },
+    )
+    .await?;
+    let who = match signer {
+        Signer::Party(n) => format!("party {n}"),
+        Signer::Mediator => "the mediator".to_owned(),
+    };
+    let recorded = CaseEvent {
+        detail: Some(format!("{who} signed ({method})")),
+        ..event(state, caller, "sign_agreement")
+    };
+    events::append(&txn, id, &recorded).await?;
+    let saved = if effective {
+        agreement::mark_effective(&txn, id, now).await?;
+        apply_in(&txn, state, caller, &current, if_match, &CaseAction::Settle).await?
+    } else {
+        save(&txn, state, &current, &current, if_match).await?
+    };
+    let stored = agreement::get(&txn, id)
+        .await?
+        .ok_or_else(ApiProblem::internal)?;
+    commit(txn).await?;
+    Ok((saved, stored))
+}

@@ -1,0 +1,34 @@
+//! Loading a year of the official calendar.
+use ipdr_domain::calendar::YearCalendar;
+use ipdr_persistence::repo::calendar::{self, StoredYear};
+use ipdr_persistence::repo::cases::deadlines;
+use ipdr_persistence::{begin_write, commit};
+
+use crate::problem::ApiProblem;
+use crate::state::AppState;
+
+/// Stores a year (replacing it) and recomputes the open deadlines that touch it, in one
+/// transaction. Returns the stored year and how many deadlines moved.
+///
+/// # Errors
+/// 500.
+pub async fn load_year(
+    state: &AppState,
+    year: &YearCalendar,
+    source: &str,
+) -> Result<(StoredYear, u64), ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    calendar::put(&txn, year, source, state.clock.now()).await?;
+    let all = calendar::load(&txn).await?;
+    let moved = deadlines::recompute_open(&txn, &all, year.year()).await?;
+    let stored = calendar::get(&txn, year.year())
+        .await?
+        .ok_or_else(ApiProblem::internal)?;
+    commit(txn).await?;
+    tracing::info!(
+        year = year.year(),
+        deadlines_recomputed = moved,
+        "calendar year loaded"
+    );
+    Ok((stored, moved))
+}

@@ -1,0 +1,338 @@
+//! Opening cases and moving them through their lifecycle.
+use chrono::Datelike;
+use ipdr_domain::access::{Action, Principal, Resource, authorize};
+use ipdr_domain::account::Role;
+use ipdr_domain::calendar::Calendar;
+use ipdr_domain::calendar::Period;
+use ipdr_domain::case::deadlines::{
+    self, DEFAULT_PEOPLE_MEDIATION_DAYS, DeadlineChanges, DeadlineRule,
+};
+use ipdr_domain::case::intake::{CaseDraft, check_handler, check_opener};
+use ipdr_domain::case::lifecycle::{self, CaseAction};
+use ipdr_domain::case::number::case_number;
+use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, DeadlineStatus};
+use ipdr_domain::validation::Invalid;
+use ipdr_domain::{CaseId, OrganizationId, ValidationErrors};
+use ipdr_persistence::repo::cases::{
+    self, agreement, assignments, deadlines as stored_deadlines, events,
+};
+use ipdr_persistence::repo::{RepoError, calendar, organizations};
+use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+
+use crate::error::permit;
+use crate::problem::ApiProblem;
+use crate::state::AppState;
+
+/// Loads a case the caller may do `action` to: 404 when it is missing or out of the caller's
+/// sight (the same answer), 403 when visible but the action is not the caller's.
+///
+/// # Errors
+/// 404, 403, 500.
+pub async fn authorized(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    action: Action,
+) -> Result<Case, ApiProblem> {
+    let case = cases::get(&state.db, id)
+        .await?
+        .ok_or_else(ApiProblem::not_found)?;
+    permit(authorize(caller, action, &resource(&case)))?;
+    Ok(case)
+}
+
+/// The policy's view of a case.
+pub fn resource(case: &Case) -> Resource {
+    Resource::Case {
+        organization_id: case.organization_id,
+        referring_court_id: case.referring_court_id,
+    }
+}
+
+/// An event by `caller` now.
+pub fn event(state: &AppState, caller: &Principal, action: &str) -> CaseEvent {
+    CaseEvent {
+        at: state.clock.now(),
+        actor_id: caller.account_id,
+        actor_role: caller.role,
+        action: action.to_owned(),
+        from_status: None,
+        to_status: None,
+        detail: None,
+    }
+}
+
+/// Opens deadlines of `case` from `today` with the official calendar.
+async fn open_deadlines(
+    db: &impl ConnectionTrait,
+    case: &Case,
+    opened: &[(DeadlineRule, Period)],
+    calendar: &Calendar,
+    today: chrono::NaiveDate,
+) -> Result<(), RepoError> {
+    for (rule, period) in opened {
+        let computed = calendar.deadline(today, *period);
+        stored_deadlines::open(
+            db,
+            &CaseDeadline {
+                case_id: case.id,
+                organization_id: case.organization_id,
+                rule: *rule,
+                starts_on: today,
+                period: *period,
+                due_on: computed.due,
+                calendar_verified: computed.calendar_verified,
+                status: DeadlineStatus::Open,
+                met_on: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Opens a dispute as a `submitted` case inside the caller's transaction: mediators in their
+/// own organisation, court users referring it to the mediation organisation named in
+/// `organization_id`. The opening mediator is assigned to it.
+///
+/// # Errors
+/// 422 naming the fields at fault (the track for the caller's role, the handling organisation,
+/// the dispute itself), 500.
+pub async fn open_in(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    draft: &CaseDraft,
+    organization_id: Option<OrganizationId>,
+) -> Result<Case, ApiProblem> {
+    check_opener(caller.role, draft.track)?;
+    let (handler_id, referring_court) = match (caller.role, organization_id) {
+        (Role::Court, Some(org)) => (org, Some(caller.organization_id)),
+        (Role::Court, None) => {
+            return Err(ValidationErrors::one(
+                "organization_id",
+                Invalid::new(
+                    "required",
+                    "name the mediation organisation the dispute is referred to",
+                ),
+            )
+            .into());
+        }
+        (_, Some(org)) if org != caller.organization_id => {
+            return Err(ValidationErrors::one(
+                "organization_id",
+                Invalid::new(
+                    "not_allowed",
+                    "mediators open cases in their own organisation",
+                ),
+            )
+            .into());
+        }
+        _ => (caller.organization_id, None),
+    };
+    let handler = organizations::get(db, handler_id).await?;
+    check_handler(draft.track, handler.map(|o| (o.kind, o.status)))?;
+    let new = draft.parse()?;
+
+    let id = CaseId::from(uuid::Uuid::now_v7());
+    let now = state.clock.now();
+    let case = cases::insert(
+        db,
+        id,
+        &new,
+        handler_id,
+        referring_court,
+        caller.account_id,
+        now,
+    )
+    .await?;
+    let opened = CaseEvent {
+        to_status: Some(case.status),
+        ..event(state, caller, "submit_case")
+    };
+    events::append(db, id, &opened).await?;
+    if caller.role == Role::Mediator {
+        assignments::assign(db, id, caller.account_id, caller.account_id, now).await?;
+    }
+    let calendar = calendar::load(db).await?;
+    let today = state.clock.today();
+    open_deadlines(
+        db,
+        &case,
+        &deadlines::at_intake(case.track, case.court_procedure),
+        &calendar,
+        today,
+    )
+    .await?;
+    tracing::info!(case = %id, track = case.track.as_str(), "case opened");
+    Ok(case)
+}
+
+/// The stale-version answer: 412 if the caller named the version it expected, else 409.
+pub fn stale(if_match: Option<i64>) -> ApiProblem {
+    match if_match {
+        Some(_) => ApiProblem::new(
+            poem::http::StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            "Precondition failed",
+        )
+        .detail("the case has changed since the version in If-Match; read it again"),
+        None => ApiProblem::from(RepoError::Stale),
+    }
+}
+
+/// Checks `If-Match` against the case as read inside the transaction.
+///
+/// # Errors
+/// 412 when they differ.
+pub fn check_version(case: &Case, if_match: Option<i64>) -> Result<(), ApiProblem> {
+    match if_match {
+        Some(expected) if expected != case.version => Err(stale(if_match)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads a case inside a write transaction and checks `If-Match` against it.
+///
+/// # Errors
+/// 404 (it vanished), 412.
+pub async fn load_for_update(
+    db: &impl ConnectionTrait,
+    id: CaseId,
+    if_match: Option<i64>,
+) -> Result<Case, ApiProblem> {
+    let current = cases::get(db, id)
+        .await?
+        .ok_or_else(ApiProblem::not_found)?;
+    check_version(&current, if_match)?;
+    Ok(current)
+}
+
+/// Saves `next` over `current` (version check) and maps a lost race to 412/409.
+///
+/// # Errors
+/// 412/409 when another change got there first; 500.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    current: &Case,
+    next: &Case,
+    if_match: Option<i64>,
+) -> Result<Case, ApiProblem> {
+    cases::save(db, next, current.version, state.clock.now())
+        .await
+        .map_err(|e| match e {
+            RepoError::Stale => stale(if_match),
+            other => other.into(),
+        })
+}
+
+/// Applies a lifecycle action to a case the caller may update, in one transaction.
+///
+/// # Errors
+/// 409 with the refused precondition and its rule, 412/409 for a concurrent change, 500.
+pub async fn transition(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    action: &CaseAction,
+) -> Result<Case, ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    let current = load_for_update(&txn, id, if_match).await?;
+    let saved = apply_in(&txn, state, caller, &current, if_match, action).await?;
+    commit(txn).await?;
+    Ok(saved)
+}
+
+/// The body of [`transition`], inside the caller's transaction: checks the rule, assigns the
+/// case number on acceptance, saves with optimistic concurrency, writes the timeline event and
+/// opens or meets the deadlines.
+///
+/// # Errors
+/// As [`transition`].
+pub async fn apply_in(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    current: &Case,
+    if_match: Option<i64>,
+    action: &CaseAction,
+) -> Result<Case, ApiProblem> {
+    let id = current.id;
+    let effective = agreement::get(db, id)
+        .await?
+        .is_some_and(|a| a.effective_at.is_some());
+    let change = lifecycle::apply(&current.facts(effective), action)?;
+    let today = state.clock.today();
+
+    let mut next = Case {
+        status: change.to,
+        consent: change.consent,
+        ..current.clone()
+    };
+    let organization = organizations::get(db, current.organization_id)
+        .await?
+        .ok_or_else(ApiProblem::internal)?;
+    let mut detail = None;
+    match action {
+        CaseAction::Accept => {
+            let year = today.year();
+            let sequence = cases::next_case_number(db, current.organization_id, year).await?;
+            next.case_number = Some(case_number(&organization.code, year, sequence));
+            detail.clone_from(&next.case_number);
+        }
+        CaseAction::Decline { reason } | CaseAction::Withdraw { reason, .. } => {
+            next.reason = Some(reason.as_str().to_owned());
+            detail.clone_from(&next.reason);
+        }
+        CaseAction::Fail { reason, routes } => {
+            next.reason = Some(reason.as_str().to_owned());
+            next.routes.clone_from(routes);
+            let told = routes
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            detail = Some(format!("{}; routes told: {told}", reason.as_str()));
+        }
+        CaseAction::RecordPerformance { note, .. } => {
+            next.reason = note.as_ref().map(|n| n.as_str().to_owned());
+            detail.clone_from(&next.reason);
+        }
+        CaseAction::RecordConsent { consent } => {
+            detail = Some(
+                if *consent {
+                    "consent given"
+                } else {
+                    "consent refused"
+                }
+                .to_owned(),
+            );
+        }
+        CaseAction::StartMediation | CaseAction::Settle | CaseAction::Close => {}
+    }
+    if let CaseAction::Withdraw { by, .. } = action {
+        next.withdrawn_by = Some(*by);
+    }
+    let saved = save(db, state, current, &next, if_match).await?;
+    let kind = action.kind();
+    let recorded = CaseEvent {
+        from_status: Some(current.status),
+        to_status: Some(saved.status),
+        detail,
+        ..event(state, caller, kind.as_str())
+    };
+    events::append(db, id, &recorded).await?;
+    let people_days = organization
+        .people_mediation_days
+        .unwrap_or(DEFAULT_PEOPLE_MEDIATION_DAYS);
+    let DeadlineChanges { open, meet } = deadlines::on_action(kind, saved.track, people_days);
+    stored_deadlines::meet(db, id, &meet, today).await?;
+    if !open.is_empty() {
+        let calendar = calendar::load(db).await?;
+        open_deadlines(db, &saved, &open, &calendar, today).await?;
+    }
+    tracing::info!(case = %id, action = kind.as_str(), to = saved.status.as_str(), "case moved");
+    Ok(saved)
+}

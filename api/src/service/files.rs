@@ -1,0 +1,151 @@
+//! Assignments and documents of a case.
+use ipdr_domain::access::Principal;
+use ipdr_domain::account::Role;
+use ipdr_domain::case::DocumentKind;
+use ipdr_domain::case::lifecycle::check_not_closed;
+use ipdr_domain::case::stored::{Assignment, Case, CaseEvent, Document};
+use ipdr_domain::validation::{Invalid, bounded_text};
+use ipdr_domain::{AccountId, DocumentId, Status, ValidationErrors};
+use ipdr_persistence::repo::accounts;
+use ipdr_persistence::repo::cases::{assignments, documents, events};
+use ipdr_persistence::{begin_write, commit};
+use sha2::{Digest, Sha256};
+
+use crate::problem::ApiProblem;
+use crate::service::cases::event;
+use crate::state::AppState;
+
+/// Assigns an active mediator of the handling organisation to the case.
+///
+/// # Errors
+/// 409 on a closed case (R5) or when already assigned; 422 on `account_id`; 500.
+pub async fn assign(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    account: AccountId,
+) -> Result<Vec<Assignment>, ApiProblem> {
+    check_not_closed(case.status)?;
+    let fits = accounts::get(&state.db, account).await?.is_some_and(|a| {
+        a.role == Role::Mediator
+            && a.organization_id == case.organization_id
+            && a.status == Status::Active
+    });
+    if !fits {
+        return Err(ValidationErrors::one(
+            "account_id",
+            Invalid::new(
+                "not_a_mediator_here",
+                "an active mediator of the organisation handling the case",
+            ),
+        )
+        .into());
+    }
+    let txn = begin_write(&state.db).await?;
+    assignments::assign(&txn, case.id, account, caller.account_id, state.clock.now()).await?;
+    let recorded = CaseEvent {
+        detail: Some(format!("assigned {account}")),
+        ..event(state, caller, "assign_mediator")
+    };
+    events::append(&txn, case.id, &recorded).await?;
+    let all = assignments::of_case(&txn, case.id).await?;
+    commit(txn).await?;
+    Ok(all)
+}
+
+/// Removes a mediator from the case.
+///
+/// # Errors
+/// 404 when not assigned; 409 on a closed case (R5); 500.
+pub async fn unassign(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    account: AccountId,
+) -> Result<Vec<Assignment>, ApiProblem> {
+    check_not_closed(case.status)?;
+    let txn = begin_write(&state.db).await?;
+    if !assignments::unassign(&txn, case.id, account).await? {
+        return Err(ApiProblem::not_found().detail("this mediator is not assigned to the case"));
+    }
+    let recorded = CaseEvent {
+        detail: Some(format!("unassigned {account}")),
+        ..event(state, caller, "unassign_mediator")
+    };
+    events::append(&txn, case.id, &recorded).await?;
+    let all = assignments::of_case(&txn, case.id).await?;
+    commit(txn).await?;
+    Ok(all)
+}
+
+/// A file name as uploaded: 1 to 200 characters, no path separators or control characters.
+///
+/// # Errors
+/// 422 on `filename`.
+pub fn filename(name: &str) -> Result<String, ApiProblem> {
+    let checked = bounded_text(name, 200).and_then(|n| {
+        if n.contains(['/', '\\']) || n == "." || n == ".." {
+            Err(Invalid::new(
+                "invalid_format",
+                "a file name, without directories",
+            ))
+        } else {
+            Ok(n)
+        }
+    });
+    checked.map_err(|e| ValidationErrors::one("filename", e).into())
+}
+
+/// A media type `type/subtype`, defaulting to `application/octet-stream`.
+pub fn media_type(content_type: Option<&str>) -> String {
+    content_type
+        .and_then(|c| c.parse::<mime::Mime>().ok())
+        .map_or_else(
+            || "application/octet-stream".to_owned(),
+            |m| m.essence_str().to_owned(),
+        )
+}
+
+/// Stores a document of a case (its content once per SHA-256) and records it in the timeline.
+///
+/// # Errors
+/// 409 on a closed case (R5); 422 for an empty file; 500.
+pub async fn upload(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    kind: DocumentKind,
+    filename: String,
+    media_type: String,
+    content: Vec<u8>,
+) -> Result<Document, ApiProblem> {
+    check_not_closed(case.status)?;
+    if content.is_empty() {
+        return Err(
+            ValidationErrors::one("body", Invalid::new("required", "the file is empty")).into(),
+        );
+    }
+    let document = Document {
+        id: DocumentId::from(uuid::Uuid::now_v7()),
+        case_id: case.id,
+        kind,
+        filename,
+        media_type,
+        size: u64::try_from(content.len()).unwrap_or(u64::MAX),
+        sha256: hex::encode(Sha256::digest(&content)),
+        uploaded_by: caller.account_id,
+        uploaded_at: state.clock.now(),
+    };
+    let txn = begin_write(&state.db).await?;
+    documents::insert(&txn, &document, content).await?;
+    let recorded = CaseEvent {
+        detail: Some(format!(
+            "{} ({} bytes, sha256 {})",
+            document.filename, document.size, document.sha256
+        )),
+        ..event(state, caller, "upload_document")
+    };
+    events::append(&txn, case.id, &recorded).await?;
+    commit(txn).await?;
+    Ok(document)
+}

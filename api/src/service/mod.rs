@@ -1,0 +1,6 @@
+//! Operations that span several repositories in one transaction. Handlers call these after
+//! parsing; the rules come from `ipdr_domain`, the storage from `ipdr_persistence`.
+pub mod agreements;
+pub mod calendar;
+pub mod cases;
+pub mod files;

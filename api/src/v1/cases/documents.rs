@@ -1,0 +1,166 @@
+//! `/api/v1/cases/{id}/documents`: evidence and agreement files, stored by SHA-256.
+use ipdr_domain::access::Action;
+use ipdr_domain::{CaseId, DocumentId};
+use ipdr_persistence::repo::cases::documents;
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use super::views::DocumentView;
+use crate::auth::BearerAuth;
+use crate::error::{ApiResult, status};
+use crate::problem::ApiProblem;
+use crate::service;
+use crate::state::AppState;
+use crate::v1::ApiTags;
+use crate::v1::wire::DocumentKindName;
+
+pub struct CaseDocumentsApi;
+
+/// The documents of a case.
+#[derive(Object)]
+pub struct DocumentList {
+    pub case_id: Uuid,
+    pub items: Vec<DocumentView>,
+}
+
+#[derive(ApiResponse)]
+pub enum DocumentUploaded {
+    /// Stored; `sha256` identifies the content.
+    #[oai(status = 201)]
+    Created(Json<DocumentView>),
+}
+
+#[derive(ApiResponse)]
+pub enum DocumentsFound {
+    /// The documents, oldest first.
+    #[oai(status = 200)]
+    Ok(Json<DocumentList>),
+}
+
+#[derive(ApiResponse)]
+pub enum DocumentContent {
+    /// The file, as uploaded.
+    #[oai(status = 200)]
+    Ok(
+        Attachment<Vec<u8>>,
+        /// SHA-256 of the content, lower-case hex.
+        #[oai(header = "X-Content-SHA256")]
+        String,
+    ),
+}
+
+#[OpenApi(prefix_path = "/api/v1/cases", tag = "ApiTags::Documents")]
+impl CaseDocumentsApi {
+    /// Upload a document.
+    ///
+    /// The body is the file itself (its `Content-Type` is kept as the media type), at most
+    /// IPDR_MAX_DOCUMENT_BYTES (default 10 MiB). Identical contents are stored once; the
+    /// SHA-256 is shown so anyone can check a copy. Mediators of the handling organisation; not
+    /// on a closed case (R5).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "poem-openapi takes one argument per parameter"
+    )]
+    #[oai(
+        path = "/:id/documents",
+        method = "post",
+        operation_id = "upload_document"
+    )]
+    async fn upload_document(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        request: &Request,
+        id: Path<Uuid>,
+        /// `evidence`, `agreement` (a scan of the signed agreement) or `other`.
+        kind: Query<DocumentKindName>,
+        /// The file's name, without directories.
+        filename: Query<String>,
+        body: Binary<Vec<u8>>,
+    ) -> ApiResult<
+        DocumentUploaded,
+        {
+            status::AUTHENTICATED
+                | status::FORBIDDEN
+                | status::NOT_FOUND
+                | status::CONFLICT
+                | status::BAD_REQUEST
+                | status::PAYLOAD_TOO_LARGE
+                | status::UNPROCESSABLE
+        },
+    > {
+        let case =
+            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Update)
+                .await?;
+        let name = service::files::filename(&filename.0)?;
+        let media_type = service::files::media_type(request.content_type());
+        let stored = service::files::upload(
+            &state,
+            &caller.0,
+            &case,
+            kind.0.into(),
+            name,
+            media_type,
+            body.0,
+        )
+        .await?;
+        Ok(DocumentUploaded::Created(Json(stored.into())))
+    }
+
+    /// List a case's documents.
+    ///
+    /// Their names, kinds, sizes and SHA-256 digests, for anyone who may see the case.
+    #[oai(
+        path = "/:id/documents",
+        method = "get",
+        operation_id = "list_documents"
+    )]
+    async fn list_documents(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<DocumentsFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
+        let case =
+            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
+        let items = documents::list(&state.db, case.id).await?;
+        Ok(DocumentsFound::Ok(Json(DocumentList {
+            case_id: case.id.as_uuid(),
+            items: items.into_iter().map(Into::into).collect(),
+        })))
+    }
+
+    /// Download a document.
+    ///
+    /// The file as uploaded, for anyone who may see the case (a document of a case outside the
+    /// caller's sight is 404).
+    #[oai(
+        path = "/:id/documents/:document_id/content",
+        method = "get",
+        operation_id = "download_document"
+    )]
+    async fn download_document(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+        document_id: Path<Uuid>,
+    ) -> ApiResult<DocumentContent, { status::AUTHENTICATED | status::NOT_FOUND }> {
+        let case =
+            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
+        let document = documents::get(&state.db, case.id, DocumentId::from(document_id.0))
+            .await?
+            .ok_or_else(ApiProblem::not_found)?;
+        let content = documents::content(&state.db, &document.sha256)
+            .await?
+            .ok_or_else(ApiProblem::internal)?;
+        let attachment = Attachment::new(content)
+            .attachment_type(AttachmentType::Attachment)
+            .filename(document.filename);
+        Ok(DocumentContent::Ok(attachment, document.sha256))
+    }
+}

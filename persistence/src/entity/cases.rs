@@ -1,0 +1,34 @@
+//! `cases`: mediation cases. Parties, deadlines, events, agreements live in their own tables.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub case_number: Option<String>,
+    pub organization_id: Uuid,
+    pub referring_court_id: Option<Uuid>,
+    pub track: String,
+    pub ip_type: String,
+    pub right_identifier: String,
+    pub right_title: Option<String>,
+    /// JSON array of strings.
+    pub claims: String,
+    pub amount_fen: Option<i64>,
+    pub city: String,
+    pub court_procedure: Option<String>,
+    pub status: String,
+    pub consent: String,
+    pub reason: Option<String>,
+    /// Comma-separated `Route` names.
+    pub routes: Option<String>,
+    pub withdrawn_by: Option<String>,
+    pub version: i64,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

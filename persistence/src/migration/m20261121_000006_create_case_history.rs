@@ -1,0 +1,90 @@
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table("case_events")
+                    .col(pk_uuid("id"))
+                    .col(uuid("case_id"))
+                    .col(timestamp_with_time_zone("at"))
+                    .col(uuid("actor_id"))
+                    .col(string("actor_role"))
+                    .col(string("action"))
+                    .col(string_null("from_status"))
+                    .col(string_null("to_status"))
+                    .col(text_null("detail"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-case_events-case_id")
+                            .from("case_events", "case_id")
+                            .to("cases", "id")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx-case_events-case_id-id")
+                    .table("case_events")
+                    .col("case_id")
+                    .col("id")
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table("case_deadlines")
+                    .col(uuid("case_id"))
+                    .col(string("rule"))
+                    .col(uuid("organization_id"))
+                    .col(date("starts_on"))
+                    .col(string("period_unit"))
+                    .col(integer("period_length"))
+                    .col(date("due_on"))
+                    .col(boolean("calendar_verified"))
+                    .col(string("status"))
+                    .col(date_null("met_on"))
+                    .primary_key(Index::create().col("case_id").col("rule"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-case_deadlines-case_id")
+                            .from("case_deadlines", "case_id")
+                            .to("cases", "id")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // "Open deadlines of my organisation, by due date" and "is this case overdue".
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx-case_deadlines-organization_id-status-due_on")
+                    .table("case_deadlines")
+                    .col("organization_id")
+                    .col("status")
+                    .col("due_on")
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("case_deadlines").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("case_events").to_owned())
+            .await
+    }
+}

@@ -1,0 +1,61 @@
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table("case_agreements")
+                    .col(uuid("case_id").primary_key())
+                    .col(text("text"))
+                    .col(text("terms"))
+                    .col(boolean("decides_ownership_or_validity"))
+                    .col(string("digest"))
+                    .col(uuid("recorded_by"))
+                    .col(timestamp_with_time_zone("recorded_at"))
+                    .col(timestamp_with_time_zone_null("effective_at"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-case_agreements-case_id")
+                            .from("case_agreements", "case_id")
+                            .to("cases", "id")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("agreement_signatures")
+                    .col(uuid("case_id"))
+                    .col(string("signer"))
+                    .col(string("method"))
+                    .col(uuid("recorded_by"))
+                    .col(timestamp_with_time_zone("recorded_at"))
+                    .primary_key(Index::create().col("case_id").col("signer"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-agreement_signatures-case_id")
+                            .from("agreement_signatures", "case_id")
+                            .to("case_agreements", "case_id")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("agreement_signatures").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("case_agreements").to_owned())
+            .await
+    }
+}

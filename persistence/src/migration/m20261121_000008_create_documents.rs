@@ -1,0 +1,70 @@
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Content-addressed: identical files are stored once.
+        manager
+            .create_table(
+                Table::create()
+                    .table("blobs")
+                    .col(string("sha256").primary_key())
+                    .col(big_integer("size"))
+                    .col(blob("content"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("case_documents")
+                    .col(pk_uuid("id"))
+                    .col(uuid("case_id"))
+                    .col(string("kind"))
+                    .col(string("filename"))
+                    .col(string("media_type"))
+                    .col(big_integer("size"))
+                    .col(string("sha256"))
+                    .col(uuid("uploaded_by"))
+                    .col(timestamp_with_time_zone("uploaded_at"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-case_documents-case_id")
+                            .from("case_documents", "case_id")
+                            .to("cases", "id")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-case_documents-sha256")
+                            .from("case_documents", "sha256")
+                            .to("blobs", "sha256")
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx-case_documents-case_id-id")
+                    .table("case_documents")
+                    .col("case_id")
+                    .col("id")
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("case_documents").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("blobs").to_owned())
+            .await
+    }
+}

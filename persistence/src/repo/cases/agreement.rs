@@ -1,0 +1,146 @@
+//! Settlement agreements and their signatures.
+use chrono::{DateTime, Utc};
+use ipdr_domain::CaseId;
+use ipdr_domain::case::agreement::{AgreementContent, SignatureMethod, Signer};
+use ipdr_domain::case::stored::{Agreement, Signature};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entity::{agreement_signatures, case_agreements};
+use crate::repo::{RepoError, parse_stored};
+
+fn signer_name(signer: Signer) -> String {
+    match signer {
+        Signer::Party(n) => format!("party:{n}"),
+        Signer::Mediator => "mediator".to_owned(),
+    }
+}
+
+fn parse_signer(name: &str) -> Option<Signer> {
+    match name.strip_prefix("party:") {
+        Some(n) => n.parse().ok().map(Signer::Party),
+        None => (name == "mediator").then_some(Signer::Mediator),
+    }
+}
+
+/// The agreement of a case with its signatures, if one was recorded.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+) -> Result<Option<Agreement>, RepoError> {
+    let Some(row) = case_agreements::Entity::find_by_id(case_id.as_uuid())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let signatures = agreement_signatures::Entity::find()
+        .filter(agreement_signatures::Column::CaseId.eq(case_id.as_uuid()))
+        .order_by_asc(agreement_signatures::Column::RecordedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            Ok(Signature {
+                signer: parse_stored("signer", &s.signer, parse_signer)?,
+                method: parse_stored("signature method", &s.method, SignatureMethod::parse)?,
+                recorded_by: s.recorded_by.into(),
+                recorded_at: s.recorded_at,
+            })
+        })
+        .collect::<Result<Vec<_>, RepoError>>()?;
+    let terms: Vec<String> = serde_json::from_str(&row.terms)
+        .map_err(|_| RepoError::Corrupt(format!("terms of case {}", row.case_id)))?;
+    Ok(Some(Agreement {
+        content: AgreementContent {
+            text: row.text,
+            terms,
+            decides_ownership_or_validity: row.decides_ownership_or_validity,
+        },
+        digest: row.digest,
+        recorded_by: row.recorded_by.into(),
+        recorded_at: row.recorded_at,
+        signatures,
+        effective_at: row.effective_at,
+    }))
+}
+
+/// Records or replaces the agreement (the caller has checked no one signed yet).
+///
+/// # Errors
+/// Database errors.
+pub async fn put(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    content: &AgreementContent,
+    recorded_by: ipdr_domain::AccountId,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    use case_agreements::Column as C;
+    case_agreements::Entity::insert(case_agreements::ActiveModel {
+        case_id: Set(case_id.as_uuid()),
+        text: Set(content.text.clone()),
+        terms: Set(serde_json::to_string(&content.terms).unwrap_or_else(|_| "[]".to_owned())),
+        decides_ownership_or_validity: Set(content.decides_ownership_or_validity),
+        digest: Set(content.digest()),
+        recorded_by: Set(recorded_by.as_uuid()),
+        recorded_at: Set(now),
+        effective_at: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(C::CaseId)
+            .update_columns([
+                C::Text,
+                C::Terms,
+                C::DecidesOwnershipOrValidity,
+                C::Digest,
+                C::RecordedBy,
+                C::RecordedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a signature.
+///
+/// # Errors
+/// Database errors (a second signature by the same signer among them).
+pub async fn add_signature(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    signature: &Signature,
+) -> Result<(), RepoError> {
+    agreement_signatures::Entity::insert(agreement_signatures::ActiveModel {
+        case_id: Set(case_id.as_uuid()),
+        signer: Set(signer_name(signature.signer)),
+        method: Set(signature.method.as_str().to_owned()),
+        recorded_by: Set(signature.recorded_by.as_uuid()),
+        recorded_at: Set(signature.recorded_at),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks the agreement effective (R6).
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_effective(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    case_agreements::Entity::update_many()
+        .col_expr(case_agreements::Column::EffectiveAt, Expr::value(at))
+        .filter(case_agreements::Column::CaseId.eq(case_id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Deadlines of cases (R8, R15, R16, R19).
+use chrono::NaiveDate;
+use ipdr_domain::CaseId;
+use ipdr_domain::access::CaseScope;
+use ipdr_domain::calendar::{Calendar, Period};
+use ipdr_domain::case::deadlines::DeadlineRule;
+use ipdr_domain::case::stored::{CaseDeadline, DeadlineStatus};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::entity::case_deadlines::{self, Column, Entity};
+use crate::entity::cases;
+use crate::repo::{RepoError, parse_stored};
+
+fn period_parts(period: Period) -> (&'static str, i32) {
+    match period {
+        Period::CalendarDays(n) => ("calendar_days", i32::try_from(n).unwrap_or(i32::MAX)),
+        Period::WorkingDays(n) => ("working_days", i32::try_from(n).unwrap_or(i32::MAX)),
+    }
+}
+
+fn from_row(row: case_deadlines::Model) -> Result<CaseDeadline, RepoError> {
+    let length = u32::try_from(row.period_length)
+        .map_err(|_| RepoError::Corrupt("deadline length".into()))?;
+    let period = match row.period_unit.as_str() {
+        "calendar_days" => Period::CalendarDays(length),
+        "working_days" => Period::WorkingDays(length),
+        other => return Err(RepoError::Corrupt(format!("deadline unit `{other}`"))),
+    };
+    Ok(CaseDeadline {
+        case_id: row.case_id.into(),
+        organization_id: row.organization_id.into(),
+        rule: parse_stored("rule", &row.rule, DeadlineRule::parse)?,
+        starts_on: row.starts_on,
+        period,
+        due_on: row.due_on,
+        calendar_verified: row.calendar_verified,
+        status: parse_stored("deadline status", &row.status, DeadlineStatus::parse)?,
+        met_on: row.met_on,
+    })
+}
+
+/// Opens (or reopens) a deadline.
+///
+/// # Errors
+/// Database errors.
+pub async fn open(db: &impl ConnectionTrait, deadline: &CaseDeadline) -> Result<(), RepoError> {
+    let (unit, length) = period_parts(deadline.period);
+    Entity::insert(case_deadlines::ActiveModel {
+        case_id: Set(deadline.case_id.as_uuid()),
+        rule: Set(deadline.rule.as_str().to_owned()),
+        organization_id: Set(deadline.organization_id.as_uuid()),
+        starts_on: Set(deadline.starts_on),
+        period_unit: Set(unit.to_owned()),
+        period_length: Set(length),
+        due_on: Set(deadline.due_on),
+        calendar_verified: Set(deadline.calendar_verified),
+        status: Set(DeadlineStatus::Open.as_str().to_owned()),
+        met_on: Set(None),
+    })
+    .on_conflict(
+        OnConflict::columns([Column::CaseId, Column::Rule])
+            .update_columns([
+                Column::StartsOn,
+                Column::PeriodUnit,
+                Column::PeriodLength,
+                Column::DueOn,
+                Column::CalendarVerified,
+                Column::Status,
+                Column::MetOn,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks the open deadlines of `rules` met on `on`.
+///
+/// # Errors
+/// Database errors.
+pub async fn meet(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    rules: &[DeadlineRule],
+    on: NaiveDate,
+) -> Result<(), RepoError> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    Entity::update_many()
+        .col_expr(Column::Status, Expr::value(DeadlineStatus::Met.as_str()))
+        .col_expr(Column::MetOn, Expr::value(on))
+        .filter(Column::CaseId.eq(case_id.as_uuid()))
+        .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
+        .filter(Column::Rule.is_in(rules.iter().map(|r| r.as_str())))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The deadlines of one case, by rule.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn of_case(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+) -> Result<Vec<CaseDeadline>, RepoError> {
+    Entity::find()
+        .filter(Column::CaseId.eq(case_id.as_uuid()))
+        .order_by_asc(Column::DueOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+/// A position in the deadline list: after this (due day, case, rule).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineCursor {
+    pub due_on: NaiveDate,
+    pub case_id: CaseId,
+    pub rule: DeadlineRule,
+}
+
+/// The filters of [`list`].
+#[derive(Debug, Clone)]
+pub struct DeadlineFilter {
+    pub scope: CaseScope,
+    pub status: Option<DeadlineStatus>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    /// Open and past their day as of `today`.
+    pub overdue: Option<bool>,
+    pub today: NaiveDate,
+}
+
+/// Deadlines in the caller's scope, soonest first.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &DeadlineFilter,
+    after: Option<&DeadlineCursor>,
+    limit: u64,
+) -> Result<(Vec<CaseDeadline>, Option<DeadlineCursor>), RepoError> {
+    let mut query = Entity::find()
+        .order_by_asc(Column::DueOn)
+        .order_by_asc(Column::CaseId)
+        .order_by_asc(Column::Rule)
+        .limit(limit + 1);
+    query = match filter.scope {
+        CaseScope::Nothing => return Ok((vec![], None)),
+        CaseScope::HandledBy(org) => query.filter(Column::OrganizationId.eq(org.as_uuid())),
+        CaseScope::ReferredBy(court) => {
+            let referred = Query::select()
+                .column(cases::Column::Id)
+                .from(cases::Entity)
+                .and_where(Expr::col(cases::Column::ReferringCourtId).eq(court.as_uuid()))
+                .to_owned();
+            query.filter(Column::CaseId.in_subquery(referred))
+        }
+    };
+    if let Some(status) = filter.status {
+        query = query.filter(Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = filter.due_from {
+        query = query.filter(Column::DueOn.gte(from));
+    }
+    if let Some(to) = filter.due_to {
+        query = query.filter(Column::DueOn.lte(to));
+    }
+    match filter.overdue {
+        Some(true) => {
+            query = query
+                .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
+                .filter(Column::DueOn.lt(filter.today));
+        }
+        Some(false) => {
+            query = query.filter(
+                Condition::any()
+                    .add(Column::Status.ne(DeadlineStatus::Open.as_str()))
+                    .add(Column::DueOn.gte(filter.today)),
+            );
+        }
+        None => {}
+    }
+    if let Some(c) = after {
+        let (case, rule) = (c.case_id.as_uuid(), c.rule.as_str());
+        query = query.filter(
+            Condition::any()
+                .add(Column::DueOn.gt(c.due_on))
+                .add(
+                    Condition::all()
+                        .add(Column::DueOn.eq(c.due_on))
+                        .add(Column::CaseId.gt(case)),
+                )
+                .add(
+                    Condition::all()
+                        .add(Column::DueOn.eq(c.due_on))
+                        .add(Column::CaseId.eq(case))
+                        .add(Column::Rule.gt(rule)),
+                ),
+        );
+    }
+    let mut rows: Vec<CaseDeadline> = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|d| DeadlineCursor {
+            due_on: d.due_on,
+            case_id: d.case_id,
+            rule: d.rule,
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Recomputes the open deadlines that touch `year` with `calendar` (after an administrator
+/// loaded or corrected that year). Returns how many changed.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn recompute_open(
+    db: &impl ConnectionTrait,
+    calendar: &Calendar,
+    year: i32,
+) -> Result<u64, RepoError> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| RepoError::Corrupt(format!("year {year}")))?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| RepoError::Corrupt(format!("year {year}")))?;
+    let open = Entity::find()
+        .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
+        .filter(Column::StartsOn.lte(last))
+        .filter(Column::DueOn.gte(first))
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for row in open {
+        let deadline = from_row(row)?;
+        let fresh = calendar.deadline(deadline.starts_on, deadline.period);
+        if fresh.due != deadline.due_on || fresh.calendar_verified != deadline.calendar_verified {
+            Entity::update_many()
+                .col_expr(Column::DueOn, Expr::value(fresh.due))
+                .col_expr(
+                    Column::CalendarVerified,
+                    Expr::value(fresh.calendar_verified),
+                )
+                .filter(Column::CaseId.eq(deadline.case_id.as_uuid()))
+                .filter(Column::Rule.eq(deadline.rule.as_str()))
+                .exec(db)
+                .await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}

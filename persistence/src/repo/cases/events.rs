@@ -1,0 +1,63 @@
+//! The case timeline.
+use ipdr_domain::CaseId;
+use ipdr_domain::account::Role;
+use ipdr_domain::case::CaseStatus;
+use ipdr_domain::case::stored::CaseEvent;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entity::case_events::{self, Column, Entity};
+use crate::repo::{RepoError, parse_stored};
+
+/// Appends an event; call in the transaction of the change it records.
+///
+/// # Errors
+/// Database errors.
+pub async fn append(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    event: &CaseEvent,
+) -> Result<(), RepoError> {
+    Entity::insert(case_events::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        case_id: Set(case_id.as_uuid()),
+        at: Set(event.at),
+        actor_id: Set(event.actor_id.as_uuid()),
+        actor_role: Set(event.actor_role.as_str().to_owned()),
+        action: Set(event.action.clone()),
+        from_status: Set(event.from_status.map(|s| s.as_str().to_owned())),
+        to_status: Set(event.to_status.map(|s| s.as_str().to_owned())),
+        detail: Set(event.detail.clone()),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The whole timeline, oldest first.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn list(db: &impl ConnectionTrait, case_id: CaseId) -> Result<Vec<CaseEvent>, RepoError> {
+    let status = |s: Option<String>| {
+        s.map(|s| parse_stored("status", &s, CaseStatus::parse))
+            .transpose()
+    };
+    Entity::find()
+        .filter(Column::CaseId.eq(case_id.as_uuid()))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(CaseEvent {
+                at: row.at,
+                actor_id: row.actor_id.into(),
+                actor_role: parse_stored("role", &row.actor_role, Role::parse)?,
+                action: row.action,
+                from_status: status(row.from_status)?,
+                to_status: status(row.to_status)?,
+                detail: row.detail,
+            })
+        })
+        .collect()
+}
