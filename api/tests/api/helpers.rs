@@ -2,6 +2,10 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use ipdr_api::clock::FixedClock;
 use ipdr_api::config::{Config, Secret};
 use ipdr_api::state::AppState;
 use ipdr_api::{Application, telemetry};
@@ -27,6 +31,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub state: AppState,
+    /// The business clock: the real time at start; tests move it (deadlines, "today").
+    pub clock: Arc<FixedClock>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     _database: TestDatabase,
 }
@@ -62,7 +68,8 @@ impl TestApp {
         config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
         config.shutdown_grace = Duration::from_secs(5);
         adjust(&mut config);
-        let app = Application::build(config)
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        let app = Application::build_with_clock(config, clock.clone())
             .await
             .expect("the application starts");
         let base = format!("http://{}", app.address());
@@ -76,6 +83,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             db: state.db.clone(),
             state,
+            clock,
             stop: Some(stop),
             _database: database,
         }
@@ -208,6 +216,123 @@ impl TestApp {
         let code = format!("O{letters}");
         let org = self.create_organization(&code, kind, level).await;
         self.create_user_in(username, role, org["id"].as_str().expect("id"))
+            .await
+    }
+}
+
+/// A dispute of the `people` track with personal data on both sides.
+pub fn dispute() -> Value {
+    json!({
+        "track": "people",
+        "ip_type": "invention_patent",
+        "right": "201080063196.9",
+        "right_title": "一种通信方法",
+        "parties": [
+            {
+                "side": "applicant", "kind": "organization", "name": "华为技术有限公司",
+                "credit_code": "914403001922038216", "phone": "0755-28780808", "address": "深圳市龙岗区",
+                "agents": [{ "name": "李律师", "phone": "0411-88886666", "firm": "大连某律师事务所" }]
+            },
+            {
+                "side": "respondent", "kind": "person", "name": "张三",
+                "id_number": "11010519491231002X", "phone": "13800138000", "address": "大连市中山区人民路1号"
+            }
+        ],
+        "claims": ["停止侵权", "赔偿损失人民币10万元"],
+        "amount_fen": 10_000_000,
+        "city": "大连"
+    })
+}
+
+impl TestApp {
+    /// Pins the business clock to noon, China time, on `date` (`YYYY-MM-DD`).
+    pub fn set_today(&self, date: &str) {
+        let at: DateTime<Utc> = format!("{date}T04:00:00Z").parse().expect("a date");
+        self.clock.set(at);
+    }
+
+    /// Opens a case as `token`, expecting 201; returns the case.
+    pub async fn open_case(&self, token: &str, body: &Value) -> Value {
+        let response = self.post("/api/v1/cases", Some(token), Some(body)).await;
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON answer");
+        assert_eq!(status, StatusCode::CREATED, "open case: {body}");
+        body
+    }
+
+    /// `POST /api/v1/cases/{id}/{action}`.
+    pub async fn act(
+        &self,
+        token: &str,
+        case: &str,
+        action: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        self.post(&format!("/api/v1/cases/{case}/{action}"), Some(token), body)
+            .await
+    }
+
+    /// Like [`TestApp::act`], expecting 200; returns the case after it.
+    pub async fn moved(
+        &self,
+        token: &str,
+        case: &str,
+        action: &str,
+        body: Option<&Value>,
+    ) -> Value {
+        let response = self.act(token, case, action, body).await;
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON answer");
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+        body
+    }
+
+    /// Drives a fresh case to `in_mediation`.
+    pub async fn case_in_mediation(&self, token: &str) -> Value {
+        let case = self.open_case(token, &dispute()).await;
+        let id = case["id"].as_str().expect("id");
+        self.moved(token, id, "accept", None).await;
+        self.moved(token, id, "consent", Some(&json!({ "consent": "given" })))
+            .await;
+        self.moved(token, id, "start-mediation", None).await
+    }
+
+    /// `PUT /api/v1/cases/{id}/agreement`.
+    pub async fn record_agreement(&self, token: &str, case: &str, text: &str) -> Response {
+        self.client
+            .put(self.url(&format!("/api/v1/cases/{case}/agreement")))
+            .bearer_auth(token)
+            .json(&json!({ "text": text, "terms": ["支付人民币5万元"] }))
+            .send()
+            .await
+            .expect("sent")
+    }
+
+    /// `POST /api/v1/cases/{id}/agreement/signatures`.
+    pub async fn sign(&self, token: &str, case: &str, signer: &Value) -> Response {
+        self.post(
+            &format!("/api/v1/cases/{case}/agreement/signatures"),
+            Some(token),
+            Some(signer),
+        )
+        .await
+    }
+
+    /// Records an agreement and every signature: the case is then `settled`.
+    pub async fn settle(&self, token: &str, case: &str) -> Value {
+        let recorded = self
+            .record_agreement(token, case, "双方达成如下协议：……")
+            .await;
+        assert_eq!(recorded.status(), StatusCode::OK, "record agreement");
+        for signer in [
+            json!({ "party_number": 1, "method": "seal" }),
+            json!({ "party_number": 2, "method": "signature" }),
+            json!({ "mediator": true, "method": "signature" }),
+        ] {
+            let signed = self.sign(token, case, &signer).await;
+            assert_eq!(signed.status(), StatusCode::OK, "signature {signer}");
+        }
+        self.get_json(&format!("/api/v1/cases/{case}"), Some(token))
             .await
     }
 }

@@ -2,9 +2,14 @@
 //! PostgreSQL when `IPDR_TEST_DATABASE_URL` is set. `IPDR_TEST_LOG=debug` shows the server logs.
 #![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
 mod admin;
+mod agreements;
 mod auth;
+mod cases;
+mod deadlines;
+mod documents;
 mod errors;
 mod helpers;
+mod lifecycle;
 mod ops;
 mod process;
 mod tokens;

@@ -225,12 +225,16 @@ pub async fn list(
         query = query.filter(C::Id.in_subquery(assigned));
     }
     if let Some(overdue) = filter.overdue {
-        let late = Query::select()
+        let mut late = Query::select()
             .column(case_deadlines::Column::CaseId)
             .from(case_deadlines::Entity)
             .and_where(Expr::col(case_deadlines::Column::Status).eq("open"))
             .and_where(Expr::col(case_deadlines::Column::DueOn).lt(filter.today))
             .to_owned();
+        // Within the handling organisation the (organization_id, status, due_on) index serves.
+        if let CaseScope::HandledBy(org) = filter.scope {
+            late.and_where(Expr::col(case_deadlines::Column::OrganizationId).eq(org.as_uuid()));
+        }
         query = query.filter(if overdue {
             Condition::all().add(C::Id.in_subquery(late))
         } else {
