@@ -2,7 +2,7 @@
 //! first administrator.
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use ipdr_domain::OrganizationId;
 use ipdr_domain::account::{NewAccount, NewPassword, Role};
 use ipdr_domain::organization::NewOrganization;
@@ -57,7 +57,7 @@ pub async fn prepare(db: &Db, config: &Config, hasher: &Arc<PasswordHasher>) -> 
     let hash = provisioning::hash(hasher, &password).await?;
 
     let txn = begin_write(db).await?;
-    match organizations::insert(&txn, org_id, &operator, Utc::now()).await {
+    match organizations::insert(&txn, org_id, &operator, Utc::now().trunc_subsecs(6)).await {
         Err(RepoError::Conflict(_)) => {
             tracing::info!("another process created the first administrator");
             return Ok(());

@@ -1,7 +1,7 @@
 //! Creating accounts, shared by the admin API, the `ipdr user add` command and the first start.
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use ipdr_domain::AccountId;
 use ipdr_domain::account::{Account, NewAccount, NewPassword};
 use ipdr_persistence::ConnectionTrait;
@@ -54,5 +54,5 @@ pub async fn insert_account(
     let organization = organizations::get(db, new.organization_id).await?;
     new.check_organization(organization.map(|o| (o.kind, o.status)))?;
     let id = AccountId::from(uuid::Uuid::now_v7());
-    Ok(accounts::insert(db, id, new, password_hash, Utc::now()).await?)
+    Ok(accounts::insert(db, id, new, password_hash, Utc::now().trunc_subsecs(6)).await?)
 }

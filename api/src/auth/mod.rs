@@ -6,7 +6,6 @@ pub mod tokens;
 
 use std::net::IpAddr;
 
-use chrono::Utc;
 use ipdr_domain::access::Principal;
 use ipdr_domain::account::{NewPassword, Username};
 use ipdr_domain::{AccountId, ValidationErrors};
@@ -80,7 +79,7 @@ pub async fn login(
     match account {
         Some(c) if matches && c.may_log_in => {
             state.throttle.record_success(username);
-            accounts::record_login(&state.db, c.account_id, Utc::now()).await?;
+            accounts::record_login(&state.db, c.account_id, state.clock.now()).await?;
             tracing::info!(account = %c.account_id, "login succeeded");
             state
                 .keys
@@ -160,7 +159,7 @@ pub async fn change_password(
         .hash(new.expose().to_owned())
         .await
         .map_err(internal)?;
-    accounts::set_password(&state.db, caller.account_id, hash, Utc::now()).await?;
+    accounts::set_password(&state.db, caller.account_id, hash, state.clock.now()).await?;
     tracing::info!(account = %caller.account_id, "password changed");
     Ok(())
 }

@@ -237,7 +237,7 @@ impl AccountsApi {
             &Resource::Account(id),
         ))?;
         let txn = begin_write(&state.db).await?;
-        let outcome = accounts::disable(&txn, caller.0.account_id, id, Utc::now()).await?;
+        let outcome = accounts::disable(&txn, caller.0.account_id, id, state.clock.now()).await?;
         commit(txn).await?;
         match outcome {
             DisableOutcome::Disabled(account) => {
@@ -271,7 +271,7 @@ impl AccountsApi {
     {
         let id = AccountId::from(id.0);
         permit(authorize(&caller.0, Action::Enable, &Resource::Account(id)))?;
-        let enabled = accounts::enable(&state.db, id, Utc::now())
+        let enabled = accounts::enable(&state.db, id, state.clock.now())
             .await?
             .ok_or_else(ApiProblem::not_found)?;
         tracing::info!(account = %id, "account enabled");
@@ -306,7 +306,7 @@ impl AccountsApi {
         let password = NewPassword::parse(&body.0.new_password)
             .map_err(|e| ValidationErrors::one("new_password", e))?;
         let hash = provisioning::hash(&state.hasher, &password).await?;
-        accounts::set_password(&state.db, id, hash, Utc::now())
+        accounts::set_password(&state.db, id, hash, state.clock.now())
             .await?
             .ok_or_else(ApiProblem::not_found)?;
         tracing::info!(account = %id, "password reset by an administrator");

@@ -163,7 +163,7 @@ impl OrganizationsApi {
         ))?;
         let new = body.0.try_into_domain()?;
         let id = OrganizationId::from(Uuid::now_v7());
-        let created = organizations::insert(&state.db, id, &new, Utc::now()).await?;
+        let created = organizations::insert(&state.db, id, &new, state.clock.now()).await?;
         tracing::info!(organization = %id, "organisation created");
         Ok(CreatedOrganization::Created(
             Json(created.into()),
@@ -294,9 +294,10 @@ impl OrganizationsApi {
             .map(people_mediation_days)
             .transpose()
             .map_err(|e| ipdr_domain::ValidationErrors::one("people_mediation_days", e))?;
-        let updated = organizations::set_people_mediation_days(&state.db, id, days, Utc::now())
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
+        let updated =
+            organizations::set_people_mediation_days(&state.db, id, days, state.clock.now())
+                .await?
+                .ok_or_else(ApiProblem::not_found)?;
         Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 
@@ -334,7 +335,7 @@ async fn set_status<const S: u32>(
     status: Status,
 ) -> ApiResult<OrganizationFound, S> {
     let txn = begin_write(&state.db).await?;
-    let updated = organizations::set_status(&txn, id, status, Utc::now()).await?;
+    let updated = organizations::set_status(&txn, id, status, state.clock.now()).await?;
     commit(txn).await?;
     let updated = updated.ok_or_else(ApiProblem::not_found)?;
     tracing::info!(organization = %id, status = status.as_str(), "organisation status set");

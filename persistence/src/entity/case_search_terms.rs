@@ -9,6 +9,8 @@ pub struct Model {
     pub term: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub case_id: Uuid,
+    /// The handling organisation (searches run within one).
+    pub organization_id: Uuid,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

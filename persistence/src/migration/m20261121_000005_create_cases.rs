@@ -116,6 +116,9 @@ impl MigrationTrait for Migration {
                     .table("case_search_terms")
                     .col(term)
                     .col(uuid("case_id"))
+                    // The handling organisation, so a prefix searched within one organisation is
+                    // a narrow range of (organization_id, term) rather than every organisation's.
+                    .col(uuid("organization_id"))
                     .primary_key(Index::create().col("term").col("case_id"))
                     .foreign_key(&mut fk("case_search_terms", "case_id", "cases", "id"))
                     .to_owned(),
@@ -123,6 +126,9 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(index("case_search_terms", &["case_id"]))
+            .await?;
+        manager
+            .create_index(index("case_search_terms", &["organization_id", "term"]))
             .await?;
 
         manager

@@ -244,12 +244,15 @@ pub async fn list(
     if let Some(prefix) = filter.query.as_deref().filter(|q| !q.is_empty()) {
         // A prefix is a range of the bytewise-ordered term index.
         let upper = format!("{prefix}{}", char::MAX);
-        let found = Query::select()
+        let mut found = Query::select()
             .column(case_search_terms::Column::CaseId)
             .from(case_search_terms::Entity)
             .and_where(Expr::col(case_search_terms::Column::Term).gte(prefix))
             .and_where(Expr::col(case_search_terms::Column::Term).lt(upper))
             .to_owned();
+        if let CaseScope::HandledBy(org) = filter.scope {
+            found.and_where(Expr::col(case_search_terms::Column::OrganizationId).eq(org.as_uuid()));
+        }
         query = query.filter(C::Id.in_subquery(found));
     }
     let rows = query.all(db).await?;

@@ -95,7 +95,7 @@ pub async fn insert(
         None,
         [],
     );
-    add_search_terms(db, id, terms).await?;
+    add_search_terms(db, &case, terms).await?;
     Ok(case)
 }
 
@@ -105,14 +105,15 @@ pub async fn insert(
 /// Database errors.
 pub(crate) async fn add_search_terms(
     db: &impl ConnectionTrait,
-    id: CaseId,
+    case: &Case,
     terms: impl IntoIterator<Item = String>,
 ) -> Result<(), RepoError> {
     let rows = terms
         .into_iter()
         .map(|term| case_search_terms::ActiveModel {
             term: Set(term),
-            case_id: Set(id.as_uuid()),
+            case_id: Set(case.id.as_uuid()),
+            organization_id: Set(case.organization_id.as_uuid()),
         });
     case_search_terms::Entity::insert_many(rows)
         .on_conflict_do_nothing()
@@ -162,7 +163,7 @@ pub async fn save(
         return Err(RepoError::Stale);
     }
     if let Some(number) = &case.case_number {
-        add_search_terms(db, case.id, [search::normalize(number)]).await?;
+        add_search_terms(db, case, [search::normalize(number)]).await?;
     }
     Ok(Case {
         version: expected_version + 1,
