@@ -32,8 +32,12 @@ pub struct YearCalendar {
 }
 
 impl YearCalendar {
-    /// Validates a year's notice: every date inside `year`, no date both off and worked, and
-    /// make-up working days only on weekends (a weekday is a working day anyway).
+    /// The years a notice may be loaded for.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+    /// Validates a year's notice: a year from 2000 to 2100, every date inside it, no date both
+    /// off and worked, and make-up working days only on weekends (a weekday is a working day
+    /// anyway).
     ///
     /// # Errors
     /// Names `days_off` or `makeup_workdays` with the offending date.
@@ -45,6 +49,9 @@ impl YearCalendar {
         let days_off: BTreeSet<_> = days_off.into_iter().collect();
         let makeup_workdays: BTreeSet<_> = makeup_workdays.into_iter().collect();
         let mut errors = ValidationErrors::default();
+        if !Self::YEARS.contains(&year) {
+            errors.push("year", Invalid::new("out_of_range", "2000 to 2100"));
+        }
         for (field, dates) in [
             ("days_off", &days_off),
             ("makeup_workdays", &makeup_workdays),
@@ -309,6 +316,10 @@ mod tests {
                 ("days_off", "wrong_year"),
                 ("makeup_workdays", "not_a_weekend")
             ]
+        );
+        assert_eq!(
+            YearCalendar::new(1999, [], []).unwrap_err().0[0].field,
+            "year"
         );
         let both = YearCalendar::new(2026, [d(2026, 1, 4)], [d(2026, 1, 4)]).unwrap_err();
         assert_eq!(both.0[0].code, "conflict");

@@ -1,11 +1,11 @@
 //! Assignments and documents of a case.
 use ipdr_domain::access::Principal;
-use ipdr_domain::account::Role;
 use ipdr_domain::case::DocumentKind;
+use ipdr_domain::case::files::{self, check_assignee};
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Assignment, Case, CaseEvent, Document};
-use ipdr_domain::validation::{Invalid, bounded_text};
-use ipdr_domain::{AccountId, DocumentId, Status, ValidationErrors};
+use ipdr_domain::validation::Invalid;
+use ipdr_domain::{AccountId, DocumentId, ValidationErrors};
 use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::cases::{assignments, documents, events};
 use ipdr_persistence::{begin_write, commit};
@@ -26,21 +26,11 @@ pub async fn assign(
     account: AccountId,
 ) -> Result<Vec<Assignment>, ApiProblem> {
     check_not_closed(case.status)?;
-    let fits = accounts::get(&state.db, account).await?.is_some_and(|a| {
-        a.role == Role::Mediator
-            && a.organization_id == case.organization_id
-            && a.status == Status::Active
+    let assignee = accounts::get(&state.db, account).await?;
+    let fits = assignee.map_or(Err(Invalid::new("not_found", "no such account")), |a| {
+        check_assignee(a.role, a.organization_id, a.status, case.organization_id)
     });
-    if !fits {
-        return Err(ValidationErrors::one(
-            "account_id",
-            Invalid::new(
-                "not_a_mediator_here",
-                "an active mediator of the organisation handling the case",
-            ),
-        )
-        .into());
-    }
+    fits.map_err(|e| ValidationErrors::one("account_id", e))?;
     let txn = begin_write(&state.db).await?;
     assignments::assign(&txn, case.id, account, caller.account_id, state.clock.now()).await?;
     let recorded = CaseEvent {
@@ -78,22 +68,12 @@ pub async fn unassign(
     Ok(all)
 }
 
-/// A file name as uploaded: 1 to 200 characters, no path separators or control characters.
+/// A file name as uploaded (see `ipdr_domain::case::files::filename`).
 ///
 /// # Errors
 /// 422 on `filename`.
 pub fn filename(name: &str) -> Result<String, ApiProblem> {
-    let checked = bounded_text(name, 200).and_then(|n| {
-        if n.contains(['/', '\\']) || n == "." || n == ".." {
-            Err(Invalid::new(
-                "invalid_format",
-                "a file name, without directories",
-            ))
-        } else {
-            Ok(n)
-        }
-    });
-    checked.map_err(|e| ValidationErrors::one("filename", e).into())
+    files::filename(name).map_err(|e| ValidationErrors::one("filename", e).into())
 }
 
 /// A media type `type/subtype`, defaulting to `application/octet-stream`.

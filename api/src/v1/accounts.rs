@@ -22,6 +22,7 @@ use crate::problem::ApiProblem;
 use crate::provisioning;
 use crate::state::AppState;
 
+#[derive(Default)]
 pub struct AccountsApi;
 
 /// A user account. Password hashes are never shown.

@@ -17,6 +17,7 @@ use crate::error::{ApiResult, permit, status};
 use crate::problem::ApiProblem;
 use crate::state::AppState;
 
+#[derive(Default)]
 pub struct AuthApi;
 
 /// Credentials.

@@ -3,7 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::ValidationErrors;
 use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::calendar::{Period, YearCalendar};
-use ipdr_domain::validation::{Invalid, bounded_text};
+use ipdr_domain::validation::bounded_text;
 use ipdr_persistence::repo::calendar::{self, StoredYear};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -19,6 +19,7 @@ use crate::problem::ApiProblem;
 use crate::service;
 use crate::state::AppState;
 
+#[derive(Default)]
 pub struct CalendarApi;
 
 /// One year of the State Council's holiday notice.
@@ -169,13 +170,10 @@ impl CalendarApi {
         let r = body.0;
         let mut errors = ValidationErrors::default();
         let source = errors.check("source", bounded_text(&r.source, 200));
-        if !(2000..=2100).contains(&year.0) {
-            errors.push("year", Invalid::new("out_of_range", "2000 to 2100"));
-        }
         let parsed = YearCalendar::new(year.0, r.days_off, r.makeup_workdays)
             .map_err(|e| errors.0.extend(e.0))
             .ok();
-        let (Some(source), Some(parsed), true) = (source, parsed, errors.is_empty()) else {
+        let (Some(source), Some(parsed)) = (source, parsed) else {
             return Err(errors.into());
         };
         let (stored, moved) = service::calendar::load_year(&state, &parsed, &source).await?;

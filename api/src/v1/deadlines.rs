@@ -19,6 +19,7 @@ use crate::error::{ApiResult, permit, status};
 use crate::problem::ApiProblem;
 use crate::state::AppState;
 
+#[derive(Default)]
 pub struct DeadlinesApi;
 
 /// One page of deadlines, soonest first.

@@ -53,17 +53,5 @@ pub type Apis = (
 
 /// Every API of version 1, for the OpenAPI service.
 pub fn apis() -> Apis {
-    (
-        ops::OpsApi,
-        auth::AuthApi,
-        organizations::OrganizationsApi,
-        accounts::AccountsApi,
-        cases::CasesApi,
-        cases::lifecycle::CaseLifecycleApi,
-        cases::agreement::CaseAgreementApi,
-        cases::assignments::CaseAssignmentsApi,
-        cases::documents::CaseDocumentsApi,
-        deadlines::DeadlinesApi,
-        calendar::CalendarApi,
-    )
+    Apis::default()
 }

@@ -14,6 +14,7 @@ use crate::state::AppState;
 /// How long readiness waits for the database.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
+#[derive(Default)]
 pub struct OpsApi;
 
 /// A probe's answer.

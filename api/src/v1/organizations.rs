@@ -22,6 +22,7 @@ use crate::error::{ApiResult, permit, status};
 use crate::problem::ApiProblem;
 use crate::state::AppState;
 
+#[derive(Default)]
 pub struct OrganizationsApi;
 
 /// An organisation: a mediation body, a court, the investigator pool, a liaison office, or the

@@ -1,6 +1,7 @@
 //! Mediation cases: intake, lifecycle, settlement agreement, deadlines.
 pub mod agreement;
 pub mod deadlines;
+pub mod files;
 pub mod identifiers;
 pub mod intake;
 pub mod lifecycle;

@@ -22,6 +22,7 @@ use crate::state::AppState;
 use crate::v1::ApiTags;
 use crate::v1::wire::SignatureMethodName;
 
+#[derive(Default)]
 pub struct CaseAgreementApi;
 
 const CHANGE: u32 = status::AUTHENTICATED

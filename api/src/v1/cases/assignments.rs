@@ -17,6 +17,7 @@ use crate::service;
 use crate::state::AppState;
 use crate::v1::ApiTags;
 
+#[derive(Default)]
 pub struct CaseAssignmentsApi;
 
 /// A mediator to assign.

@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::v1::ApiTags;
 use crate::v1::wire::DocumentKindName;
 
+#[derive(Default)]
 pub struct CaseDocumentsApi;
 
 /// The documents of a case.

@@ -23,6 +23,7 @@ use crate::state::AppState;
 use crate::v1::ApiTags;
 use crate::v1::wire::{PerformanceName, RouteName, SideName};
 
+#[derive(Default)]
 pub struct CaseLifecycleApi;
 
 /// What a lifecycle operation without a body can answer.

@@ -34,6 +34,7 @@ use crate::service;
 use crate::state::AppState;
 use views::{CasePage, CaseView, Timeline, case_view};
 
+#[derive(Default)]
 pub struct CasesApi;
 
 /// An agent representing a party.
