@@ -46,7 +46,7 @@ fn is_document_upload(req: &Request) -> bool {
     let path = req.uri().path().trim_end_matches('/');
     req.method() == poem::http::Method::POST
         && path.starts_with("/api/v1/cases/")
-        && path.ends_with("/documents")
+        && (path.ends_with("/documents") || path.ends_with("/opinion-documents"))
         && path.matches('/').count() == 5
 }
 

@@ -199,6 +199,11 @@ impl From<RepoError> for ApiProblem {
                 "idempotency_key_in_use",
                 "a request with this Idempotency-Key is being processed; retry it",
             ),
+            RepoError::Conflict(Conflict::InvestigatorProfile) => ApiProblem::conflict(
+                "investigator_profile_exists",
+                "this account already has an investigator profile",
+            )
+            .field("account_id", "taken", "already in the pool"),
             RepoError::Conflict(Conflict::Assignment) => ApiProblem::conflict(
                 "already_assigned",
                 "this mediator is already assigned to the case",

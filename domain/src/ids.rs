@@ -49,3 +49,7 @@ id_type!(
     /// Identifies a document attached to a case.
     DocumentId
 );
+id_type!(
+    /// Identifies the assignment of a technical investigator to a case.
+    AssignmentId
+);

@@ -15,11 +15,12 @@ pub mod account;
 pub mod calendar;
 pub mod case;
 pub mod ids;
+pub mod investigator;
 pub mod organization;
 pub mod throttle;
 pub mod validation;
 
-pub use ids::{AccountId, CaseId, DocumentId, OrganizationId};
+pub use ids::{AccountId, AssignmentId, CaseId, DocumentId, OrganizationId};
 pub use validation::{FieldError, Invalid, ValidationErrors};
 
 /// Whether an organisation or account may act. Disabled things keep their history but cannot log in.

@@ -1,6 +1,6 @@
 //! Opening cases and moving them through their lifecycle.
 use chrono::Datelike;
-use ipdr_domain::access::{Action, Principal, Resource, authorize};
+use ipdr_domain::access::{Action, CaseRef, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
 use ipdr_domain::calendar::Calendar;
 use ipdr_domain::calendar::Period;
@@ -14,7 +14,7 @@ use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, DeadlineStatus};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::cases::{
-    self, agreement, assignments, deadlines as stored_deadlines, events,
+    self, agreement, assignments, deadlines as stored_deadlines, events, investigators,
 };
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
 use ipdr_persistence::{ConnectionTrait, begin_write, commit};
@@ -37,16 +37,30 @@ pub async fn authorized(
     let case = cases::get(&state.db, id)
         .await?
         .ok_or_else(ApiProblem::not_found)?;
-    permit(authorize(caller, action, &resource(&case)))?;
+    let reference = case_ref(&state.db, caller, &case).await?;
+    permit(authorize(caller, action, &Resource::Case(reference)))?;
     Ok(case)
 }
 
-/// The policy's view of a case.
-pub fn resource(case: &Case) -> Resource {
-    Resource::Case {
+/// The policy's view of a case for `caller`; for an investigator it looks up whether they hold
+/// an assignment on it that has not ended.
+///
+/// # Errors
+/// Database errors.
+pub async fn case_ref(
+    db: &impl ConnectionTrait,
+    caller: &Principal,
+    case: &Case,
+) -> Result<CaseRef, RepoError> {
+    let assigned_to_caller = caller.role == Role::Investigator
+        && investigators::current_assignment(db, case.id, caller.account_id)
+            .await?
+            .is_some();
+    Ok(CaseRef {
         organization_id: case.organization_id,
         referring_court_id: case.referring_court_id,
-    }
+        assigned_to_caller,
+    })
 }
 
 /// An event by `caller` now.
@@ -78,6 +92,7 @@ async fn open_deadlines(
                 case_id: case.id,
                 organization_id: case.organization_id,
                 rule: *rule,
+                subject: None,
                 starts_on: today,
                 period: *period,
                 due_on: computed.due,

@@ -4,3 +4,5 @@ pub mod agreements;
 pub mod calendar;
 pub mod cases;
 pub mod files;
+pub mod investigators;
+pub mod opinions;

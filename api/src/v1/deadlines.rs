@@ -39,10 +39,11 @@ pub enum DeadlineList {
 
 fn encode(cursor: &DeadlineCursor) -> String {
     URL_SAFE_NO_PAD.encode(format!(
-        "{}|{}|{}",
+        "{}|{}|{}|{}",
         cursor.due_on,
         cursor.case_id,
-        cursor.rule.as_str()
+        cursor.rule.as_str(),
+        cursor.subject
     ))
 }
 
@@ -59,7 +60,7 @@ fn decode(raw: &str) -> Result<DeadlineCursor, ApiProblem> {
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(bad)?;
-    let mut parts = text.splitn(3, '|');
+    let mut parts = text.splitn(4, '|');
     let due_on = parts
         .next()
         .and_then(|d| d.parse::<NaiveDate>().ok())
@@ -69,10 +70,12 @@ fn decode(raw: &str) -> Result<DeadlineCursor, ApiProblem> {
         .and_then(|c| c.parse::<uuid::Uuid>().ok())
         .ok_or_else(bad)?;
     let rule = parts.next().and_then(DeadlineRule::parse).ok_or_else(bad)?;
+    let subject = parts.next().unwrap_or_default().to_owned();
     Ok(DeadlineCursor {
         due_on,
         case_id: case_id.into(),
         rule,
+        subject,
     })
 }
 
@@ -135,7 +138,8 @@ mod tests {
         let cursor = DeadlineCursor {
             due_on: NaiveDate::from_ymd_opt(2026, 2, 24).unwrap(),
             case_id: uuid::Uuid::now_v7().into(),
-            rule: DeadlineRule::R8,
+            rule: DeadlineRule::R24,
+            subject: format!("{}/reconsideration", uuid::Uuid::now_v7()),
         };
         assert_eq!(decode(&encode(&cursor)).unwrap(), cursor);
         assert!(decode("bm9wZQ").is_err());

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;
+pub mod investigators;
 pub mod ops;
 pub mod organizations;
 pub mod paging;
@@ -28,6 +29,10 @@ pub enum ApiTags {
     Agreements,
     /// Evidence and agreement files of cases.
     Documents,
+    /// The technical investigator pool and investigators on cases (R22, R24).
+    Investigators,
+    /// Technical opinions (R23).
+    Opinions,
     /// Deadlines of cases on the official working-day calendar.
     Deadlines,
     /// The official working-day calendar.
@@ -36,19 +41,27 @@ pub enum ApiTags {
     Operations,
 }
 
-/// Every API of version 1.
+/// Every API of version 1, grouped by theme (nested tuples are APIs too).
 pub type Apis = (
-    ops::OpsApi,
-    auth::AuthApi,
-    organizations::OrganizationsApi,
-    accounts::AccountsApi,
-    cases::CasesApi,
-    cases::lifecycle::CaseLifecycleApi,
-    cases::agreement::CaseAgreementApi,
-    cases::assignments::CaseAssignmentsApi,
-    cases::documents::CaseDocumentsApi,
-    deadlines::DeadlinesApi,
-    calendar::CalendarApi,
+    (
+        ops::OpsApi,
+        auth::AuthApi,
+        organizations::OrganizationsApi,
+        accounts::AccountsApi,
+    ),
+    (
+        cases::CasesApi,
+        cases::lifecycle::CaseLifecycleApi,
+        cases::agreement::CaseAgreementApi,
+        cases::assignments::CaseAssignmentsApi,
+        cases::documents::CaseDocumentsApi,
+    ),
+    (
+        investigators::InvestigatorsApi,
+        cases::investigators::CaseInvestigatorsApi,
+        cases::opinions::OpinionsApi,
+    ),
+    (deadlines::DeadlinesApi, calendar::CalendarApi),
 );
 
 /// Every API of version 1, for the OpenAPI service.

@@ -8,6 +8,11 @@ use ipdr_domain::case::{
     CaseStatus, Consent, CourtProcedure, DocumentKind, IpType, PartyKind, Performance, Route, Side,
     Track,
 };
+use ipdr_domain::investigator::recusal::RecusalStage;
+use ipdr_domain::investigator::stored::EndReason;
+use ipdr_domain::investigator::{
+    Affiliation, AssignmentStatus, ConflictKind, Procedure, TechnicalField,
+};
 use ipdr_domain::organization::{CourtLevel, OrganizationKind};
 use poem_openapi::Enum;
 use serde::Deserialize;
@@ -124,6 +129,45 @@ mirror_enum!(
     DeadlineStatusName <=> DeadlineStatus { Open, Met }
 );
 
+mirror_enum!(
+    /// A technical field of expertise.
+    TechnicalFieldName <=> TechnicalField {
+        MechanicalEngineering, ElectricalAndElectronics, Communications, ComputerAndSoftware,
+        ChemistryAndChemicalEngineering, Materials, BiomedicineAndPharmaceuticals,
+        AgricultureAndPlantVarieties, Optics, Other
+    }
+);
+
+mirror_enum!(
+    /// Where an investigator comes from: `court`, `ip_authority`, `police`, `expert_pool`.
+    AffiliationName <=> Affiliation { Court, IpAuthority, Police, ExpertPool }
+);
+
+mirror_enum!(
+    /// The procedure of a case an investigator serves in (R22: only one per case).
+    ProcedureName <=> Procedure { Mediation, JudicialConfirmation, Litigation }
+);
+
+mirror_enum!(
+    /// What a declared conflict names: an `organization` or `person` by name, or a `credit_code`.
+    ConflictKindName <=> ConflictKind { Organization, Person, CreditCode }
+);
+
+mirror_enum!(
+    /// `active`, `suspended` (recusal pending, R24) or `ended`.
+    AssignmentStatusName <=> AssignmentStatus { Active, Suspended, Ended }
+);
+
+mirror_enum!(
+    /// How far a recusal has gone (R24: one reconsideration).
+    RecusalStageName <=> RecusalStage { None, Requested, Rejected, ReconsiderationRequested, Final, Granted }
+);
+
+mirror_enum!(
+    /// Why an assignment ended.
+    EndReasonName <=> EndReason { Recused, Released }
+);
+
 /// What an organisation is. Courts also carry a `court_level`.
 #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
@@ -198,6 +242,10 @@ mod tests {
             SideName <=> Side, PartyKindName <=> PartyKind, PerformanceName <=> Performance,
             SignatureMethodName <=> SignatureMethod, DocumentKindName <=> DocumentKind,
             DeadlineStatusName <=> DeadlineStatus,
+            TechnicalFieldName <=> TechnicalField, AffiliationName <=> Affiliation,
+            ProcedureName <=> Procedure, ConflictKindName <=> ConflictKind,
+            AssignmentStatusName <=> AssignmentStatus, RecusalStageName <=> RecusalStage,
+            EndReasonName <=> EndReason,
         );
     }
 

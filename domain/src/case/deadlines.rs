@@ -14,6 +14,10 @@ named_enum! {
         R16 = "R16",
         /// The respondent answers an administrative patent mediation request within 15 days.
         R19 = "R19",
+        /// Parties are told of a technical investigator's appointment within 3 days.
+        R22 = "R22",
+        /// A recusal request (or its one reconsideration) is decided within 3 days.
+        R24 = "R24",
     }
 }
 
@@ -30,6 +34,12 @@ impl DeadlineRule {
             Self::R16 => "a people's mediation committee concludes the mediation within its target",
             Self::R19 => {
                 "the respondent answers the administrative patent mediation request within 15 days"
+            }
+            Self::R22 => {
+                "the parties are told of the technical investigator's appointment within 3 days"
+            }
+            Self::R24 => {
+                "the recusal request (or its one reconsideration) is decided within 3 days"
             }
         }
     }

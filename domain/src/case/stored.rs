@@ -91,6 +91,9 @@ pub struct CaseDeadline {
     pub case_id: CaseId,
     pub organization_id: OrganizationId,
     pub rule: DeadlineRule,
+    /// What within the case it concerns: `None` for the case itself, an investigator
+    /// assignment (`<id>` or `<id>/reconsideration`) for R22 and R24.
+    pub subject: Option<String>,
     pub starts_on: NaiveDate,
     pub period: Period,
     pub due_on: NaiveDate,

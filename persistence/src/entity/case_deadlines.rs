@@ -9,6 +9,10 @@ pub struct Model {
     pub case_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub rule: String,
+    /// Empty for the case itself; an investigator assignment's id for R22/R24 (with
+    /// `/reconsideration` for the second R24 decision).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub subject: String,
     pub organization_id: Uuid,
     pub starts_on: Date,
     /// `calendar_days` or `working_days`.

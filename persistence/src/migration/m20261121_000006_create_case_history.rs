@@ -46,6 +46,9 @@ impl MigrationTrait for Migration {
                     .table("case_deadlines")
                     .col(uuid("case_id"))
                     .col(string("rule"))
+                    // What within the case the deadline concerns: empty for the case itself, an
+                    // investigator assignment for R22/R24.
+                    .col(string("subject"))
                     .col(uuid("organization_id"))
                     .col(date("starts_on"))
                     .col(string("period_unit"))
@@ -54,7 +57,7 @@ impl MigrationTrait for Migration {
                     .col(boolean("calendar_verified"))
                     .col(string("status"))
                     .col(date_null("met_on"))
-                    .primary_key(Index::create().col("case_id").col("rule"))
+                    .primary_key(Index::create().col("case_id").col("rule").col("subject"))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk-case_deadlines-case_id")

@@ -11,6 +11,7 @@ mod m20261121_000007_create_agreements;
 mod m20261121_000008_create_documents;
 mod m20261121_000009_create_idempotency_keys;
 mod m20261121_000010_create_calendar;
+mod m20261121_000011_create_investigators;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_create_documents::Migration),
             Box::new(m20261121_000009_create_idempotency_keys::Migration),
             Box::new(m20261121_000010_create_calendar::Migration),
+            Box::new(m20261121_000011_create_investigators::Migration),
         ]
     }
 }

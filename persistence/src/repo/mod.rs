@@ -3,6 +3,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod cases;
 pub mod idempotency;
+pub mod investigators;
 pub mod organizations;
 pub mod signing_keys;
 
@@ -36,6 +37,8 @@ pub enum Conflict {
     IdempotencyKey,
     /// The account is already assigned to the case.
     Assignment,
+    /// The account already has an investigator profile.
+    InvestigatorProfile,
 }
 
 /// Whether `err` violates the unique index `index` on `table(columns…)`.

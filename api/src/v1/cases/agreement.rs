@@ -102,7 +102,9 @@ impl CaseAgreementApi {
 
     /// Read the settlement agreement.
     ///
-    /// Its text, terms, digest and signatures. 404 when none was recorded.
+    /// Its text, terms, digest and signatures, for the mediators of the case and the court that
+    /// referred it (settlement terms are confidential: auditors and investigators get 403).
+    /// 404 when none was recorded.
     #[oai(
         path = "/:id/agreement",
         method = "get",
@@ -113,9 +115,15 @@ impl CaseAgreementApi {
         state: Data<&AppState>,
         caller: BearerAuth,
         id: Path<Uuid>,
-    ) -> ApiResult<AgreementFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
+    ) -> ApiResult<AgreementFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
+    {
+        let case = service::cases::authorized(
+            &state,
+            &caller.0,
+            CaseId::from(id.0),
+            Action::ReadAgreement,
+        )
+        .await?;
         let stored = agreement::get(&state.db, case.id)
             .await?
             .ok_or_else(|| ApiProblem::not_found().detail("no agreement has been recorded"))?;

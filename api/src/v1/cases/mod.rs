@@ -3,7 +3,9 @@
 pub mod agreement;
 pub mod assignments;
 pub mod documents;
+pub mod investigators;
 pub mod lifecycle;
+pub mod opinions;
 pub mod views;
 
 use chrono::{DateTime, Utc};
@@ -337,7 +339,8 @@ impl CasesApi {
     /// Read a case's timeline.
     ///
     /// Every change — who (account and role), when, from which status to which, and why —
-    /// written in the same transaction as the change itself, oldest first.
+    /// written in the same transaction as the change itself, oldest first. For the mediators,
+    /// auditors and referring court of the case (not its investigators).
     #[oai(
         path = "/:id/timeline",
         method = "get",
@@ -348,9 +351,11 @@ impl CasesApi {
         state: Data<&AppState>,
         caller: BearerAuth,
         id: Path<Uuid>,
-    ) -> ApiResult<TimelineFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
+    ) -> ApiResult<TimelineFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
+    {
         let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
+            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::ReadTimeline)
+                .await?;
         let events = events::list(&state.db, case.id).await?;
         Ok(TimelineFound::Ok(Json(Timeline {
             case_id: case.id.as_uuid(),

@@ -1,7 +1,7 @@
 //! How cases look on the wire. Parties' identity numbers, phones and addresses are masked for
 //! callers the policy does not let read personal data (auditors).
 use chrono::{DateTime, NaiveDate, Utc};
-use ipdr_domain::access::{Action, Decision, Principal, authorize};
+use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize};
 use ipdr_domain::calendar::Period;
 use ipdr_domain::case::agreement::{Signer, required_signers};
 use ipdr_domain::case::intake::Party;
@@ -13,7 +13,7 @@ use poem_openapi::Object;
 use uuid::Uuid;
 
 use crate::problem::ApiProblem;
-use crate::service::cases::resource;
+use crate::service::cases::case_ref;
 use crate::v1::wire::{
     CaseStatusName, ConsentName, CourtProcedureName, DeadlineStatusName, DocumentKindName,
     IpTypeName, PartyKindName, RouteName, SideName, SignatureMethodName, TrackName,
@@ -78,8 +78,13 @@ impl From<Party> for PartyView {
 #[derive(Object)]
 pub struct DeadlineView {
     pub case_id: Uuid,
-    /// The rule it comes from: `R8`, `R15`, `R16` or `R19`.
+    /// The rule it comes from: `R8`, `R15`, `R16`, `R19` on the case; `R22`, `R24` on an
+    /// investigator assignment.
     pub rule: String,
+    /// The investigator assignment it concerns (`<id>`, or `<id>/reconsideration` for the second
+    /// R24 decision); absent for the case itself.
+    #[oai(skip_serializing_if_is_none)]
+    pub subject: Option<String>,
     pub description: String,
     /// The day the period counts from (not itself counted).
     pub starts_on: NaiveDate,
@@ -106,6 +111,7 @@ impl DeadlineView {
         Self {
             case_id: d.case_id.as_uuid(),
             rule: d.rule.as_str().to_owned(),
+            subject: d.subject.clone(),
             description: d.rule.description().to_owned(),
             starts_on: d.starts_on,
             period_days,
@@ -178,8 +184,9 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn masked_parties(caller: &Principal, case: &Case) -> (bool, Vec<PartyView>) {
-    let masked = authorize(caller, Action::ReadPersonalData, &resource(case)) != Decision::Allow;
+fn masked_parties(caller: &Principal, case: &Case, reference: CaseRef) -> (bool, Vec<PartyView>) {
+    let masked =
+        authorize(caller, Action::ReadPersonalData, &Resource::Case(reference)) != Decision::Allow;
     let parties = case
         .parties
         .iter()
@@ -212,7 +219,8 @@ pub async fn case_view(
     let deadlines = deadlines::of_case(db, case.id).await?;
     let assigned = assignments::of_case(db, case.id).await?;
     let agreement = agreement::get(db, case.id).await?;
-    let (personal_data_masked, parties) = masked_parties(caller, &case);
+    let reference = case_ref(db, caller, &case).await?;
+    let (personal_data_masked, parties) = masked_parties(caller, &case, reference);
     Ok(CaseView {
         id: case.id.as_uuid(),
         agreement: agreement.as_ref().map(|a| summary(a, &case)),

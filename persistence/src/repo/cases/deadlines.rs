@@ -1,18 +1,17 @@
-//! Deadlines of cases (R8, R15, R16, R19).
+//! Deadlines of cases (R8, R15, R16, R19 on the case; R22, R24 on investigator assignments).
 use chrono::NaiveDate;
 use ipdr_domain::CaseId;
 use ipdr_domain::access::CaseScope;
 use ipdr_domain::calendar::{Calendar, Period};
 use ipdr_domain::case::deadlines::DeadlineRule;
 use ipdr_domain::case::stored::{CaseDeadline, DeadlineStatus};
-use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::cases_in_scope;
 use crate::entity::case_deadlines::{self, Column, Entity};
-use crate::entity::cases;
 use crate::repo::{RepoError, parse_stored};
 
 fn period_parts(period: Period) -> (&'static str, i32) {
@@ -34,6 +33,7 @@ fn from_row(row: case_deadlines::Model) -> Result<CaseDeadline, RepoError> {
         case_id: row.case_id.into(),
         organization_id: row.organization_id.into(),
         rule: parse_stored("rule", &row.rule, DeadlineRule::parse)?,
+        subject: (!row.subject.is_empty()).then_some(row.subject),
         starts_on: row.starts_on,
         period,
         due_on: row.due_on,
@@ -52,6 +52,7 @@ pub async fn open(db: &impl ConnectionTrait, deadline: &CaseDeadline) -> Result<
     Entity::insert(case_deadlines::ActiveModel {
         case_id: Set(deadline.case_id.as_uuid()),
         rule: Set(deadline.rule.as_str().to_owned()),
+        subject: Set(deadline.subject.clone().unwrap_or_default()),
         organization_id: Set(deadline.organization_id.as_uuid()),
         starts_on: Set(deadline.starts_on),
         period_unit: Set(unit.to_owned()),
@@ -62,7 +63,7 @@ pub async fn open(db: &impl ConnectionTrait, deadline: &CaseDeadline) -> Result<
         met_on: Set(None),
     })
     .on_conflict(
-        OnConflict::columns([Column::CaseId, Column::Rule])
+        OnConflict::columns([Column::CaseId, Column::Rule, Column::Subject])
             .update_columns([
                 Column::StartsOn,
                 Column::PeriodUnit,
@@ -79,7 +80,7 @@ pub async fn open(db: &impl ConnectionTrait, deadline: &CaseDeadline) -> Result<
     Ok(())
 }
 
-/// Marks the open deadlines of `rules` met on `on`.
+/// Marks every open deadline of `rules` on the case met on `on` (whatever its subject).
 ///
 /// # Errors
 /// Database errors.
@@ -103,7 +104,30 @@ pub async fn meet(
     Ok(())
 }
 
-/// The deadlines of one case, by rule.
+/// Marks one open deadline (rule and subject) met on `on`.
+///
+/// # Errors
+/// Database errors.
+pub async fn meet_subject(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    rule: DeadlineRule,
+    subject: &str,
+    on: NaiveDate,
+) -> Result<(), RepoError> {
+    Entity::update_many()
+        .col_expr(Column::Status, Expr::value(DeadlineStatus::Met.as_str()))
+        .col_expr(Column::MetOn, Expr::value(on))
+        .filter(Column::CaseId.eq(case_id.as_uuid()))
+        .filter(Column::Rule.eq(rule.as_str()))
+        .filter(Column::Subject.eq(subject))
+        .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The deadlines of one case, soonest first.
 ///
 /// # Errors
 /// Database errors; a corrupt row.
@@ -114,6 +138,8 @@ pub async fn of_case(
     Entity::find()
         .filter(Column::CaseId.eq(case_id.as_uuid()))
         .order_by_asc(Column::DueOn)
+        .order_by_asc(Column::Rule)
+        .order_by_asc(Column::Subject)
         .all(db)
         .await?
         .into_iter()
@@ -121,12 +147,13 @@ pub async fn of_case(
         .collect()
 }
 
-/// A position in the deadline list: after this (due day, case, rule).
+/// A position in the deadline list: after this (due day, case, rule, subject).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineCursor {
     pub due_on: NaiveDate,
     pub case_id: CaseId,
     pub rule: DeadlineRule,
+    pub subject: String,
 }
 
 /// The filters of [`list`].
@@ -155,18 +182,15 @@ pub async fn list(
         .order_by_asc(Column::DueOn)
         .order_by_asc(Column::CaseId)
         .order_by_asc(Column::Rule)
+        .order_by_asc(Column::Subject)
         .limit(limit + 1);
     query = match filter.scope {
         CaseScope::Nothing => return Ok((vec![], None)),
         CaseScope::HandledBy(org) => query.filter(Column::OrganizationId.eq(org.as_uuid())),
-        CaseScope::ReferredBy(court) => {
-            let referred = Query::select()
-                .column(cases::Column::Id)
-                .from(cases::Entity)
-                .and_where(Expr::col(cases::Column::ReferringCourtId).eq(court.as_uuid()))
-                .to_owned();
-            query.filter(Column::CaseId.in_subquery(referred))
-        }
+        other => match cases_in_scope(other) {
+            Some(ids) => query.filter(Column::CaseId.in_subquery(ids)),
+            None => return Ok((vec![], None)),
+        },
     };
     if let Some(status) = filter.status {
         query = query.filter(Column::Status.eq(status.as_str()));
@@ -193,20 +217,22 @@ pub async fn list(
         None => {}
     }
     if let Some(c) = after {
-        let (case, rule) = (c.case_id.as_uuid(), c.rule.as_str());
+        let (case, rule, subject) = (c.case_id.as_uuid(), c.rule.as_str(), c.subject.as_str());
+        let same_day = || Condition::all().add(Column::DueOn.eq(c.due_on));
         query = query.filter(
             Condition::any()
                 .add(Column::DueOn.gt(c.due_on))
+                .add(same_day().add(Column::CaseId.gt(case)))
                 .add(
-                    Condition::all()
-                        .add(Column::DueOn.eq(c.due_on))
-                        .add(Column::CaseId.gt(case)),
-                )
-                .add(
-                    Condition::all()
-                        .add(Column::DueOn.eq(c.due_on))
+                    same_day()
                         .add(Column::CaseId.eq(case))
                         .add(Column::Rule.gt(rule)),
+                )
+                .add(
+                    same_day()
+                        .add(Column::CaseId.eq(case))
+                        .add(Column::Rule.eq(rule))
+                        .add(Column::Subject.gt(subject)),
                 ),
         );
     }
@@ -223,6 +249,7 @@ pub async fn list(
             due_on: d.due_on,
             case_id: d.case_id,
             rule: d.rule,
+            subject: d.subject.clone().unwrap_or_default(),
         })
     } else {
         None
@@ -240,10 +267,11 @@ pub async fn recompute_open(
     calendar: &Calendar,
     year: i32,
 ) -> Result<u64, RepoError> {
-    let first = NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| RepoError::Corrupt(format!("year {year}")))?;
-    let last = NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| RepoError::Corrupt(format!("year {year}")))?;
+    let bound = |month, day| {
+        NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| RepoError::Corrupt(format!("year {year}")))
+    };
+    let (first, last) = (bound(1, 1)?, bound(12, 31)?);
     let open = Entity::find()
         .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
         .filter(Column::StartsOn.lte(last))
@@ -263,6 +291,7 @@ pub async fn recompute_open(
                 )
                 .filter(Column::CaseId.eq(deadline.case_id.as_uuid()))
                 .filter(Column::Rule.eq(deadline.rule.as_str()))
+                .filter(Column::Subject.eq(deadline.subject.clone().unwrap_or_default()))
                 .exec(db)
                 .await?;
             changed += 1;

@@ -5,6 +5,7 @@ pub mod assignments;
 pub mod deadlines;
 pub mod documents;
 pub mod events;
+pub mod investigators;
 mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,14 +18,17 @@ use ipdr_domain::case::{
 };
 use ipdr_domain::{AccountId, CaseId};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::{Page, PageRequest, RepoError, parse_stored};
-use crate::entity::{case_assignments, case_deadlines, case_parties, case_search_terms, cases};
+use crate::entity::{
+    case_assignments, case_deadlines, case_parties, case_search_terms, cases,
+    investigator_assignments,
+};
 
 pub use write::{insert, next_case_number, save};
 
@@ -156,6 +160,35 @@ pub async fn get(db: &impl ConnectionTrait, id: CaseId) -> Result<Option<Case>, 
     Ok(with_parties(db, vec![row]).await?.pop())
 }
 
+/// The cases an investigator holds an assignment on that has not ended.
+fn assigned_to(account: AccountId) -> SelectStatement {
+    Query::select()
+        .column(investigator_assignments::Column::CaseId)
+        .from(investigator_assignments::Entity)
+        .and_where(
+            Expr::col(investigator_assignments::Column::InvestigatorId).eq(account.as_uuid()),
+        )
+        .and_where(Expr::col(investigator_assignments::Column::Status).ne("ended"))
+        .to_owned()
+}
+
+/// The ids of the cases in `scope`, as a subquery; `None` for no case at all.
+pub(crate) fn cases_in_scope(scope: CaseScope) -> Option<SelectStatement> {
+    let by = |column: cases::Column, id: uuid::Uuid| {
+        Query::select()
+            .column(cases::Column::Id)
+            .from(cases::Entity)
+            .and_where(Expr::col(column).eq(id))
+            .to_owned()
+    };
+    match scope {
+        CaseScope::Nothing => None,
+        CaseScope::HandledBy(org) => Some(by(cases::Column::OrganizationId, org.as_uuid())),
+        CaseScope::ReferredBy(court) => Some(by(cases::Column::ReferringCourtId, court.as_uuid())),
+        CaseScope::AssignedTo(account) => Some(assigned_to(account)),
+    }
+}
+
 /// The filters of [`list`]; `None` means any.
 #[derive(Debug, Clone)]
 pub struct CaseFilter {
@@ -197,6 +230,7 @@ pub async fn list(
         }
         CaseScope::HandledBy(org) => query.filter(C::OrganizationId.eq(org.as_uuid())),
         CaseScope::ReferredBy(court) => query.filter(C::ReferringCourtId.eq(court.as_uuid())),
+        CaseScope::AssignedTo(account) => query.filter(C::Id.in_subquery(assigned_to(account))),
     };
     if let Some(before) = page.after {
         query = query.filter(C::Id.lt(before));

@@ -1,0 +1,392 @@
+//! Technical investigators on cases: candidates, assignment, the parties' notification (R22),
+//! recusal (R24) and release.
+use chrono::NaiveDate;
+use ipdr_domain::access::Principal;
+use ipdr_domain::calendar::Period;
+use ipdr_domain::case::Side;
+use ipdr_domain::case::deadlines::DeadlineRule;
+use ipdr_domain::case::lifecycle::{Reason, check_not_closed};
+use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, DeadlineStatus};
+use ipdr_domain::investigator::candidates::{Assessment, assess, exclusions};
+use ipdr_domain::investigator::recusal;
+use ipdr_domain::investigator::stored::{Assignment, EndReason};
+use ipdr_domain::investigator::{AssignmentStatus, Procedure, TechnicalField};
+use ipdr_domain::validation::Invalid;
+use ipdr_domain::{AccountId, AssignmentId, ValidationErrors};
+use ipdr_persistence::repo::cases::{deadlines, events, investigators as on_cases};
+use ipdr_persistence::repo::{calendar, investigators};
+use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+
+use crate::problem::ApiProblem;
+use crate::service::cases::event;
+use crate::state::AppState;
+
+/// R22 and R24 periods: 3 (calendar) days.
+const THREE_DAYS: Period = Period::CalendarDays(3);
+
+/// The pool ranked for `field` on `case`, with everyone excluded and why.
+///
+/// # Errors
+/// 500.
+pub async fn candidates(
+    state: &AppState,
+    case: &Case,
+    field: TechnicalField,
+    procedure: Procedure,
+) -> Result<Assessment, ApiProblem> {
+    let pool = investigators::candidate_facts(&state.db, case.id, None, false).await?;
+    Ok(assess(pool, &case.parties, field, procedure))
+}
+
+async fn open_deadline(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    case: &Case,
+    rule: DeadlineRule,
+    subject: String,
+) -> Result<(), ApiProblem> {
+    let today = state.clock.today();
+    let computed = calendar::load(db).await?.deadline(today, THREE_DAYS);
+    deadlines::open(
+        db,
+        &CaseDeadline {
+            case_id: case.id,
+            organization_id: case.organization_id,
+            rule,
+            subject: Some(subject),
+            starts_on: today,
+            period: THREE_DAYS,
+            due_on: computed.due,
+            calendar_verified: computed.calendar_verified,
+            status: DeadlineStatus::Open,
+            met_on: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The request of an assignment.
+pub struct AssignmentRequest {
+    pub investigator: AccountId,
+    pub field: TechnicalField,
+    pub question: String,
+    pub procedure: Procedure,
+}
+
+/// Assigns an investigator, refusing anyone the ranking would exclude (conflict, R22, load,
+/// recusal). The investigator's profile is locked for the transaction, so concurrent
+/// assignments of one investigator queue and the load limit holds. Starts the parties' 3 days
+/// to be told (R22).
+///
+/// # Errors
+/// 422 (no such active investigator, blank question), 409 with the exclusion, 500.
+pub async fn assign(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    request: AssignmentRequest,
+) -> Result<Assignment, ApiProblem> {
+    check_not_closed(case.status)?;
+    let question =
+        Reason::parse(&request.question).map_err(|e| ValidationErrors::one("question", e))?;
+    let txn = begin_write(&state.db).await?;
+    let facts =
+        investigators::candidate_facts(&txn, case.id, Some(request.investigator), true).await?;
+    let Some(facts) = facts.into_iter().next() else {
+        return Err(ValidationErrors::one(
+            "investigator_id",
+            Invalid::new(
+                "not_in_pool",
+                "no active investigator in the pool with this account",
+            ),
+        )
+        .into());
+    };
+    let reasons = exclusions(&facts, &case.parties, request.procedure);
+    if let Some(first) = reasons.first() {
+        let mut problem = ApiProblem::conflict(first.code(), first.explain());
+        problem.rule = first.rule();
+        for reason in &reasons {
+            problem = problem.field("investigator_id", reason.code(), reason.explain());
+        }
+        return Err(problem);
+    }
+    let assignment = Assignment {
+        id: AssignmentId::from(uuid::Uuid::now_v7()),
+        case_id: case.id,
+        investigator_id: request.investigator,
+        procedure: request.procedure,
+        field: request.field,
+        question: question.as_str().to_owned(),
+        status: AssignmentStatus::Active,
+        recusal: recusal::RecusalStage::None,
+        recusal_requested_by: None,
+        recusal_grounds: None,
+        end_reason: None,
+        assigned_by: caller.account_id,
+        assigned_at: state.clock.now(),
+        parties_notified_on: None,
+        ended_at: None,
+    };
+    on_cases::insert_assignment(&txn, &assignment).await?;
+    let detail = format!(
+        "{} assigned in {} for {}",
+        request.investigator, request.procedure, request.field
+    );
+    events::append(
+        &txn,
+        case.id,
+        &CaseEvent {
+            detail: Some(detail),
+            ..event(state, caller, "assign_investigator")
+        },
+    )
+    .await?;
+    // R22: the parties are to be told within 3 days.
+    open_deadline(
+        &txn,
+        state,
+        case,
+        DeadlineRule::R22,
+        assignment.id.to_string(),
+    )
+    .await?;
+    commit(txn).await?;
+    tracing::info!(case = %case.id, assignment = %assignment.id, "investigator assigned");
+    Ok(assignment)
+}
+
+async fn load(
+    db: &impl ConnectionTrait,
+    case: &Case,
+    id: AssignmentId,
+) -> Result<Assignment, ApiProblem> {
+    on_cases::get_assignment(db, case.id, id)
+        .await?
+        .ok_or_else(ApiProblem::not_found)
+}
+
+/// Records that the parties were told of the appointment (R22), meeting its deadline.
+///
+/// # Errors
+/// 404, 409 once ended or already recorded, 500.
+pub async fn parties_notified(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    id: AssignmentId,
+    on: Option<NaiveDate>,
+) -> Result<Assignment, ApiProblem> {
+    check_not_closed(case.status)?;
+    let today = state.clock.today();
+    let on = on.unwrap_or(today);
+    if on > today {
+        return Err(ValidationErrors::one(
+            "notified_on",
+            Invalid::new("in_future", "cannot be after today"),
+        )
+        .into());
+    }
+    let txn = begin_write(&state.db).await?;
+    let mut assignment = load(&txn, case, id).await?;
+    if assignment.parties_notified_on.is_some() {
+        return Err(ApiProblem::conflict(
+            "already_notified",
+            "the parties' notification is already recorded",
+        ));
+    }
+    assignment.parties_notified_on = Some(on);
+    on_cases::save_assignment(&txn, &assignment).await?;
+    deadlines::meet_subject(&txn, case.id, DeadlineRule::R22, &id.to_string(), on).await?;
+    let detail = format!("parties told of {} on {on}", assignment.investigator_id);
+    events::append(
+        &txn,
+        case.id,
+        &CaseEvent {
+            detail: Some(detail),
+            ..event(state, caller, "notify_parties_of_investigator")
+        },
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(assignment)
+}
+
+fn reconsideration_subject(id: AssignmentId) -> String {
+    format!("{id}/reconsideration")
+}
+
+/// Records a party's recusal request (or its one reconsideration): the assignment is
+/// suspended and the 3-day decision deadline opens (R24).
+///
+/// # Errors
+/// 404, 409 (`recusal_pending`, `reconsideration_used`, `assignment_ended`), 500.
+pub async fn request_recusal(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    id: AssignmentId,
+    by: Side,
+    grounds: &str,
+) -> Result<Assignment, ApiProblem> {
+    check_not_closed(case.status)?;
+    let grounds = Reason::parse(grounds).map_err(|e| ValidationErrors::one("grounds", e))?;
+    let txn = begin_write(&state.db).await?;
+    let mut assignment = load(&txn, case, id).await?;
+    let (next, reconsideration) = recusal::request(assignment.recusal_state())?;
+    assignment.recusal = next.stage;
+    assignment.status = next.status;
+    assignment.recusal_requested_by = Some(by);
+    assignment.recusal_grounds = Some(grounds.as_str().to_owned());
+    on_cases::save_assignment(&txn, &assignment).await?;
+    let subject = if reconsideration {
+        reconsideration_subject(id)
+    } else {
+        id.to_string()
+    };
+    open_deadline(&txn, state, case, DeadlineRule::R24, subject).await?;
+    let what = if reconsideration {
+        "reconsideration of recusal"
+    } else {
+        "recusal"
+    };
+    let detail = format!(
+        "{by} asked for {what} of {}: {}",
+        assignment.investigator_id,
+        grounds.as_str()
+    );
+    events::append(
+        &txn,
+        case.id,
+        &CaseEvent {
+            detail: Some(detail),
+            ..event(state, caller, "request_recusal")
+        },
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(assignment)
+}
+
+/// Decides the pending recusal request: granted ends the assignment (a replacement may then be
+/// assigned), refused resumes it. Meets the R24 deadline.
+///
+/// # Errors
+/// 404, 409 `no_pending_recusal`, 500.
+pub async fn decide_recusal(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    id: AssignmentId,
+    granted: bool,
+    reason: &str,
+) -> Result<Assignment, ApiProblem> {
+    check_not_closed(case.status)?;
+    let reason = Reason::parse(reason).map_err(|e| ValidationErrors::one("reason", e))?;
+    let txn = begin_write(&state.db).await?;
+    let mut assignment = load(&txn, case, id).await?;
+    let was_reconsideration = assignment.recusal == recusal::RecusalStage::ReconsiderationRequested;
+    let next = recusal::decide(assignment.recusal_state(), granted)?;
+    assignment.recusal = next.stage;
+    assignment.status = next.status;
+    if granted {
+        assignment.end_reason = Some(EndReason::Recused);
+        assignment.ended_at = Some(state.clock.now());
+    }
+    on_cases::save_assignment(&txn, &assignment).await?;
+    let subject = if was_reconsideration {
+        reconsideration_subject(id)
+    } else {
+        id.to_string()
+    };
+    let today = state.clock.today();
+    deadlines::meet_subject(&txn, case.id, DeadlineRule::R24, &subject, today).await?;
+    if granted {
+        deadlines::meet_subject(&txn, case.id, DeadlineRule::R22, &id.to_string(), today).await?;
+    }
+    let outcome = if granted { "granted" } else { "refused" };
+    let detail = format!(
+        "recusal of {} {outcome}: {}",
+        assignment.investigator_id,
+        reason.as_str()
+    );
+    events::append(
+        &txn,
+        case.id,
+        &CaseEvent {
+            detail: Some(detail),
+            ..event(state, caller, "decide_recusal")
+        },
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(assignment)
+}
+
+/// Ends an assignment that is no longer needed.
+///
+/// # Errors
+/// 404, 409 once ended or while a recusal is pending, 500.
+pub async fn release(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+    id: AssignmentId,
+) -> Result<Assignment, ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    let mut assignment = load(&txn, case, id).await?;
+    match assignment.status {
+        AssignmentStatus::Ended => {
+            return Err(ApiProblem::conflict(
+                "assignment_ended",
+                "the assignment has ended",
+            ));
+        }
+        AssignmentStatus::Suspended => {
+            return Err(ApiProblem::conflict(
+                "recusal_pending",
+                "decide the pending recusal request first",
+            ));
+        }
+        AssignmentStatus::Active => {}
+    }
+    assignment.status = AssignmentStatus::Ended;
+    assignment.end_reason = Some(EndReason::Released);
+    assignment.ended_at = Some(state.clock.now());
+    on_cases::save_assignment(&txn, &assignment).await?;
+    let today = state.clock.today();
+    deadlines::meet_subject(&txn, case.id, DeadlineRule::R22, &id.to_string(), today).await?;
+    let detail = format!("{} released", assignment.investigator_id);
+    events::append(
+        &txn,
+        case.id,
+        &CaseEvent {
+            detail: Some(detail),
+            ..event(state, caller, "release_investigator")
+        },
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(assignment)
+}
+
+/// The assignments of a case the caller may see: all of them for its mediators and court, an
+/// investigator's own for an investigator.
+///
+/// # Errors
+/// 500.
+pub async fn visible_assignments(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+) -> Result<Vec<Assignment>, ApiProblem> {
+    let all = on_cases::assignments_of_case(&state.db, case.id).await?;
+    Ok(match caller.role {
+        ipdr_domain::account::Role::Investigator => all
+            .into_iter()
+            .filter(|a| a.investigator_id == caller.account_id)
+            .collect(),
+        _ => all,
+    })
+}

@@ -1,0 +1,237 @@
+//! The access policy: one pure function decides what a principal may do to a resource.
+//!
+//! Every handler calls [`authorize`]. The answer distinguishes a resource the caller may not even
+//! know exists ([`Decision::NotFound`], rendered exactly like a missing one) from a visible resource
+//! on which the action is forbidden ([`Decision::Forbidden`]). Anything not explicitly allowed is
+//! forbidden.
+use crate::account::Role;
+use crate::{AccountId, OrganizationId};
+
+#[cfg(test)]
+mod tests;
+
+/// Who is asking: an authenticated, active account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Principal {
+    pub account_id: AccountId,
+    pub role: Role,
+    pub organization_id: OrganizationId,
+}
+
+/// What the caller wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    List,
+    Create,
+    Read,
+    Disable,
+    Enable,
+    ResetPassword,
+    ChangePassword,
+    /// Change a case: its lifecycle, agreement, assignments, documents; change a profile.
+    Update,
+    /// See parties' identity numbers, phones and addresses (without it they are masked).
+    ReadPersonalData,
+    /// Read the settlement agreement's text and terms (confidential).
+    ReadAgreement,
+    /// Read a case's timeline.
+    ReadTimeline,
+    /// Propose and assign technical investigators to a case.
+    AssignInvestigator,
+    /// Write the technical opinion of a case one is assigned to (R23).
+    WriteOpinion,
+    /// Maintain reference data such as the holiday calendar.
+    Administer,
+}
+
+impl Action {
+    pub const ALL: [Action; 14] = [
+        Self::List,
+        Self::Create,
+        Self::Read,
+        Self::Disable,
+        Self::Enable,
+        Self::ResetPassword,
+        Self::ChangePassword,
+        Self::Update,
+        Self::ReadPersonalData,
+        Self::ReadAgreement,
+        Self::ReadTimeline,
+        Self::AssignInvestigator,
+        Self::WriteOpinion,
+        Self::Administer,
+    ];
+}
+
+/// A case as the policy sees it: who handles it, which court referred it, and whether the
+/// caller is an investigator assigned to it (a fact about the caller, looked up per request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseRef {
+    pub organization_id: OrganizationId,
+    pub referring_court_id: Option<OrganizationId>,
+    pub assigned_to_caller: bool,
+}
+
+/// What the action is done to. Only what the policy needs to know is carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The instance's organisations as a whole (listing, creating).
+    Organizations,
+    Organization(OrganizationId),
+    /// The instance's accounts as a whole (listing, creating).
+    Accounts,
+    Account(AccountId),
+    /// The caller's own account (who am I, change my password).
+    Caller,
+    /// The cases of the instance as a whole (opening a case, listing).
+    Cases,
+    Case(CaseRef),
+    /// A case's technical opinions (R23).
+    Opinion {
+        case: CaseRef,
+        caller_is_author: bool,
+    },
+    /// The investigator pool as a whole (listing, adding profiles).
+    Investigators,
+    /// One investigator's profile.
+    Investigator(AccountId),
+    /// The caller's own declared conflicts (investigators).
+    OwnConflicts,
+    /// The official working-day calendar.
+    Calendar,
+}
+
+/// Which cases a principal may see, as a filter lists can apply in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseScope {
+    /// None at all.
+    Nothing,
+    /// Those handled by this organisation.
+    HandledBy(OrganizationId),
+    /// Those referred by this court.
+    ReferredBy(OrganizationId),
+    /// Those this investigator holds an assignment on (not ended).
+    AssignedTo(AccountId),
+}
+
+impl CaseScope {
+    /// Whether the case is in scope.
+    pub fn covers(self, case: &CaseRef) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::HandledBy(org) => org == case.organization_id,
+            Self::ReferredBy(court) => case.referring_court_id == Some(court),
+            Self::AssignedTo(_) => case.assigned_to_caller,
+        }
+    }
+}
+
+/// The cases `principal` may see: mediators and auditors those of their organisation, court
+/// users those their court referred, investigators those they are assigned to; administrators
+/// none (they read no case contents), liaison officers none yet (referrals come later).
+pub fn case_scope(principal: &Principal) -> CaseScope {
+    match principal.role {
+        Role::Mediator | Role::Auditor => CaseScope::HandledBy(principal.organization_id),
+        Role::Court => CaseScope::ReferredBy(principal.organization_id),
+        Role::Investigator => CaseScope::AssignedTo(principal.account_id),
+        Role::Admin | Role::Liaison => CaseScope::Nothing,
+    }
+}
+
+/// The policy's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// The caller may see the resource but not do this (HTTP 403).
+    Forbidden,
+    /// The caller may not know the resource exists (HTTP 404, exactly like a missing one).
+    NotFound,
+}
+
+/// What each role may do to a case it can see.
+fn case_action_allowed(role: Role, action: Action) -> bool {
+    use Action as A;
+    match role {
+        Role::Mediator => matches!(
+            action,
+            A::Read
+                | A::ReadPersonalData
+                | A::Update
+                | A::ReadAgreement
+                | A::ReadTimeline
+                | A::AssignInvestigator
+        ),
+        Role::Court => matches!(
+            action,
+            A::Read
+                | A::ReadPersonalData
+                | A::ReadAgreement
+                | A::ReadTimeline
+                | A::AssignInvestigator
+        ),
+        // Statistics and supervision: the case without personal data or settlement terms.
+        Role::Auditor => matches!(action, A::Read | A::ReadTimeline),
+        // What the work needs: the case without personal data, and writing the opinion.
+        Role::Investigator => matches!(action, A::Read | A::WriteOpinion),
+        Role::Admin | Role::Liaison => false,
+    }
+}
+
+/// Decides whether `principal` may do `action` to `resource`.
+///
+/// Account, organisation and pool administration is the admin's alone; every other role is
+/// refused it (the admin area is no secret, so the answer is `Forbidden`, never `NotFound`, and
+/// it does not depend on whether the target exists). Anyone may read their own account and
+/// change their own password. A case outside the caller's scope, and an opinion the caller may
+/// not read, are `NotFound`.
+pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> Decision {
+    use Action as A;
+    use Resource as R;
+    let admin = principal.role == Role::Admin;
+    let allowed = match (resource, action) {
+        (R::Organizations | R::Accounts | R::Investigators, A::List | A::Create) => admin,
+        (R::Organization(_), A::Read | A::Disable | A::Enable | A::Update) => admin,
+        (R::Account(_), A::Read | A::Disable | A::Enable | A::ResetPassword) => admin,
+        (R::Investigator(id), A::Read) => admin || *id == principal.account_id,
+        (R::Investigator(_), A::Update) => admin,
+        (R::OwnConflicts, A::Read | A::Update) => principal.role == Role::Investigator,
+        (R::Caller, A::Read | A::ChangePassword) => true,
+        // Mediators open mediation cases, court users refer court cases (which tracks each may
+        // open is an intake rule); everyone with a scope may list.
+        (R::Cases, A::Create) => matches!(principal.role, Role::Mediator | Role::Court),
+        (R::Cases, A::List) => case_scope(principal) != CaseScope::Nothing,
+        (R::Case(case), action) => {
+            if !case_scope(principal).covers(case) {
+                return Decision::NotFound;
+            }
+            case_action_allowed(principal.role, action)
+        }
+        // R23: the opinion is for the mediator or court of the case, and its author.
+        (
+            R::Opinion {
+                case,
+                caller_is_author,
+            },
+            action,
+        ) => {
+            let reader = match principal.role {
+                Role::Mediator => case.organization_id == principal.organization_id,
+                Role::Court => case.referring_court_id == Some(principal.organization_id),
+                Role::Investigator => *caller_is_author,
+                _ => false,
+            };
+            if !reader {
+                return Decision::NotFound;
+            }
+            action == A::Read
+        }
+        (R::Calendar, A::Read) => true,
+        (R::Calendar, A::Administer) => admin,
+        _ => false,
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}

@@ -1,0 +1,198 @@
+//! The access policy, exhaustively and by property.
+use super::*;
+use proptest::prelude::*;
+use uuid::Uuid;
+
+fn principal(role: Role) -> Principal {
+    Principal {
+        account_id: Uuid::from_u128(1).into(),
+        role,
+        organization_id: Uuid::from_u128(2).into(),
+    }
+}
+
+fn any_role() -> impl Strategy<Value = Role> {
+    prop::sample::select(Role::ALL.to_vec())
+}
+
+fn any_action() -> impl Strategy<Value = Action> {
+    prop::sample::select(Action::ALL.to_vec())
+}
+
+fn admin_resource() -> impl Strategy<Value = Resource> {
+    // The account and organisation administration (cases and the calendar have their own tests).
+    (any::<u128>(), 0..5u8).prop_map(|(id, which)| match which {
+        0 => Resource::Organizations,
+        1 => Resource::Accounts,
+        2 => Resource::Organization(Uuid::from_u128(id).into()),
+        3 => Resource::Investigators,
+        _ => Resource::Account(Uuid::from_u128(id).into()),
+    })
+}
+
+proptest! {
+    #[test]
+    fn no_role_but_admin_may_do_anything_in_the_admin_area(
+        role in any_role(), action in any_action(), resource in admin_resource()
+    ) {
+        prop_assume!(role != Role::Admin);
+        prop_assert_eq!(authorize(&principal(role), action, &resource), Decision::Forbidden);
+    }
+
+    #[test]
+    fn the_admin_area_never_answers_not_found(
+        role in any_role(), action in any_action(), resource in admin_resource()
+    ) {
+        prop_assert_ne!(authorize(&principal(role), action, &resource), Decision::NotFound);
+    }
+
+    #[test]
+    fn everyone_may_read_themselves_and_change_their_password_but_nothing_else(
+        role in any_role(), action in any_action()
+    ) {
+        let expected = if matches!(action, Action::Read | Action::ChangePassword) {
+            Decision::Allow
+        } else {
+            Decision::Forbidden
+        };
+        prop_assert_eq!(authorize(&principal(role), action, &Resource::Caller), expected);
+    }
+}
+
+fn any_case() -> impl Strategy<Value = CaseRef> {
+    (0u128..4, prop::option::of(0u128..4), any::<bool>()).prop_map(|(org, court, assigned)| {
+        CaseRef {
+            organization_id: Uuid::from_u128(org).into(),
+            referring_court_id: court.map(|c| Uuid::from_u128(c).into()),
+            assigned_to_caller: assigned,
+        }
+    })
+}
+
+fn any_principal() -> impl Strategy<Value = Principal> {
+    (any_role(), 0u128..4).prop_map(|(role, org)| Principal {
+        account_id: Uuid::from_u128(100).into(),
+        role,
+        organization_id: Uuid::from_u128(org).into(),
+    })
+}
+
+proptest! {
+    #[test]
+    fn a_case_outside_the_callers_scope_is_not_found_whatever_the_action(
+        principal in any_principal(), case in any_case(), action in any_action()
+    ) {
+        let decision = authorize(&principal, action, &Resource::Case(case));
+        prop_assert_eq!(
+            decision == Decision::NotFound,
+            !case_scope(&principal).covers(&case),
+            "NotFound exactly when out of scope"
+        );
+    }
+
+    #[test]
+    fn admins_never_see_a_case_or_an_opinion(principal in any_principal(), case in any_case(), action in any_action()) {
+        let admin = Principal { role: Role::Admin, ..principal };
+        prop_assert_eq!(authorize(&admin, action, &Resource::Case(case)), Decision::NotFound);
+        let opinion = Resource::Opinion { case, caller_is_author: false };
+        prop_assert_eq!(authorize(&admin, action, &opinion), Decision::NotFound);
+    }
+
+    #[test]
+    fn only_mediators_of_the_handling_organisation_change_a_case(principal in any_principal(), case in any_case()) {
+        let may = authorize(&principal, Action::Update, &Resource::Case(case)) == Decision::Allow;
+        prop_assert_eq!(may, principal.role == Role::Mediator && principal.organization_id == case.organization_id);
+    }
+
+    #[test]
+    fn auditors_and_investigators_never_see_personal_data_or_the_agreement(
+        principal in any_principal(), case in any_case(), role in prop::sample::select(vec![Role::Auditor, Role::Investigator])
+    ) {
+        let reader = Principal { role, ..principal };
+        for action in [Action::ReadPersonalData, Action::ReadAgreement] {
+            prop_assert_ne!(authorize(&reader, action, &Resource::Case(case)), Decision::Allow);
+        }
+    }
+
+    #[test]
+    fn investigators_see_exactly_the_cases_they_are_assigned_to(principal in any_principal(), case in any_case()) {
+        let investigator = Principal { role: Role::Investigator, ..principal };
+        let read = authorize(&investigator, Action::Read, &Resource::Case(case));
+        prop_assert_eq!(read == Decision::Allow, case.assigned_to_caller);
+        prop_assert_ne!(authorize(&investigator, Action::ReadTimeline, &Resource::Case(case)), Decision::Allow);
+    }
+
+    #[test]
+    fn an_opinion_is_read_by_the_cases_mediator_or_court_and_its_author_only_r23(
+        principal in any_principal(), case in any_case(), author in any::<bool>()
+    ) {
+        let opinion = Resource::Opinion { case, caller_is_author: author };
+        let expected = match principal.role {
+            Role::Mediator => principal.organization_id == case.organization_id,
+            Role::Court => case.referring_court_id == Some(principal.organization_id),
+            Role::Investigator => author,
+            _ => false,
+        };
+        let decision = authorize(&principal, Action::Read, &opinion);
+        prop_assert_eq!(decision == Decision::Allow, expected);
+        prop_assert!(decision != Decision::Forbidden, "an unreadable opinion is invisible, not forbidden");
+    }
+}
+
+#[test]
+fn investigators_keep_their_own_conflicts_and_read_their_own_profile() {
+    let me = principal(Role::Investigator);
+    assert_eq!(
+        authorize(&me, Action::Update, &Resource::OwnConflicts),
+        Decision::Allow
+    );
+    assert_eq!(
+        authorize(&me, Action::Read, &Resource::Investigator(me.account_id)),
+        Decision::Allow
+    );
+    assert_eq!(
+        authorize(&me, Action::Update, &Resource::Investigator(me.account_id)),
+        Decision::Forbidden
+    );
+    let other = Uuid::from_u128(77).into();
+    assert_eq!(
+        authorize(&me, Action::Read, &Resource::Investigator(other)),
+        Decision::Forbidden
+    );
+    assert_eq!(
+        authorize(
+            &principal(Role::Mediator),
+            Action::Update,
+            &Resource::OwnConflicts
+        ),
+        Decision::Forbidden
+    );
+}
+
+#[test]
+fn admins_administer_exactly_the_meaningful_actions() {
+    let admin = principal(Role::Admin);
+    let id = Uuid::from_u128(9);
+    let allowed = |resource: Resource| -> Vec<Action> {
+        Action::ALL
+            .into_iter()
+            .filter(|a| authorize(&admin, *a, &resource) == Decision::Allow)
+            .collect()
+    };
+    use Action::*;
+    assert_eq!(allowed(Resource::Organizations), [List, Create]);
+    assert_eq!(allowed(Resource::Accounts), [List, Create]);
+    assert_eq!(
+        allowed(Resource::Organization(id.into())),
+        [Read, Disable, Enable, Update]
+    );
+    assert!(
+        allowed(Resource::Cases).is_empty(),
+        "admins open and list no cases"
+    );
+    assert_eq!(allowed(Resource::Calendar), [Read, Administer]);
+    assert_eq!(
+        allowed(Resource::Account(id.into())),
+        [Read, Disable, Enable, ResetPassword]
+    );
+}
