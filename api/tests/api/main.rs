@@ -9,6 +9,7 @@ mod deadlines;
 mod documents;
 mod errors;
 mod helpers;
+mod investigators;
 mod lifecycle;
 mod ops;
 mod process;
