@@ -73,8 +73,8 @@ async fn a_conflicted_investigator_is_never_proposed_and_cannot_be_assigned_even
     assert_eq!(declared.status(), StatusCode::CREATED);
 
     let found = candidates(&app, &wang.token, id, "").await;
-    assert_eq!(ids(&found["candidates"]), [clean.id.clone()]);
-    assert_eq!(ids(&found["excluded"]), [related.id.clone()]);
+    assert_eq!(ids(&found["candidates"]), [clean.id.as_str()]);
+    assert_eq!(ids(&found["excluded"]), [related.id.as_str()]);
     assert_eq!(found["excluded"][0]["reasons"][0]["code"], "conflict");
     assert!(
         found["excluded"][0]["reasons"][0]["message"]
@@ -150,7 +150,7 @@ async fn an_investigator_who_served_in_another_procedure_of_the_case_is_excluded
 
     // …so the court may not take them for judicial confirmation.
     let found = candidates(&app, &judge.token, id, "&procedure=judicial_confirmation").await;
-    assert_eq!(ids(&found["candidates"]), [other.id.clone()]);
+    assert_eq!(ids(&found["candidates"]), [other.id.as_str()]);
     let reason = &found["excluded"][0]["reasons"][0];
     assert_eq!(
         (reason["code"].as_str(), reason["rule"].as_str()),
@@ -550,7 +550,7 @@ async fn recusal_suspends_the_assignment_and_a_grant_ends_it_for_a_replacement_r
 
     // The recused investigator is excluded; a replacement can be assigned.
     let found = candidates(&app, &wang.token, id, "").await;
-    assert_eq!(ids(&found["candidates"]), [second.id.clone()]);
+    assert_eq!(ids(&found["candidates"]), [second.id.as_str()]);
     assert_eq!(found["excluded"][0]["reasons"][0]["code"], "recused");
     assert_eq!(
         assign(&app, &wang.token, id, &second.id, json!({}))
