@@ -76,11 +76,13 @@ pub fn event(state: &AppState, caller: &Principal, action: &str) -> CaseEvent {
     }
 }
 
-/// Opens deadlines of `case` from `today` with the official calendar.
-async fn open_deadlines(
+/// Opens deadlines of `case` from `today` with the official calendar; `subject` names what a
+/// deadline is about when a case can hold several of one rule (an investigator's R22/R24 clock).
+pub(crate) async fn open_deadlines(
     db: &impl ConnectionTrait,
     case: &Case,
     opened: &[(DeadlineRule, Period)],
+    subject: Option<&str>,
     calendar: &Calendar,
     today: chrono::NaiveDate,
 ) -> Result<(), RepoError> {
@@ -92,7 +94,7 @@ async fn open_deadlines(
                 case_id: case.id,
                 organization_id: case.organization_id,
                 rule: *rule,
-                subject: None,
+                subject: subject.map(str::to_owned),
                 starts_on: today,
                 period: *period,
                 due_on: computed.due,
@@ -175,6 +177,7 @@ pub async fn open_in(
         db,
         &case,
         &deadlines::at_intake(case.track, case.court_procedure),
+        None,
         &calendar,
         today,
     )
@@ -346,7 +349,7 @@ pub async fn apply_in(
     stored_deadlines::meet(db, id, &meet, today).await?;
     if !open.is_empty() {
         let calendar = calendar::load(db).await?;
-        open_deadlines(db, &saved, &open, &calendar, today).await?;
+        open_deadlines(db, &saved, &open, None, &calendar, today).await?;
     }
     tracing::info!(case = %id, action = kind.as_str(), to = saved.status.as_str(), "case moved");
     Ok(saved)

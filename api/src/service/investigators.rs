@@ -6,7 +6,7 @@ use ipdr_domain::calendar::Period;
 use ipdr_domain::case::Side;
 use ipdr_domain::case::deadlines::DeadlineRule;
 use ipdr_domain::case::lifecycle::{Reason, check_not_closed};
-use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, DeadlineStatus};
+use ipdr_domain::case::stored::{Case, CaseEvent};
 use ipdr_domain::investigator::candidates::{Assessment, assess, exclusions};
 use ipdr_domain::investigator::recusal;
 use ipdr_domain::investigator::stored::{Assignment, EndReason};
@@ -18,7 +18,7 @@ use ipdr_persistence::repo::{calendar, investigators};
 use ipdr_persistence::{ConnectionTrait, begin_write, commit};
 
 use crate::problem::ApiProblem;
-use crate::service::cases::event;
+use crate::service::cases::{event, open_deadlines};
 use crate::state::AppState;
 
 /// R22 and R24 periods: 3 (calendar) days.
@@ -38,6 +38,7 @@ pub async fn candidates(
     Ok(assess(pool, &case.parties, field, procedure))
 }
 
+/// Opens the 3-day `rule` clock (R22 or R24) about `subject` on `case`.
 async fn open_deadline(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -45,22 +46,15 @@ async fn open_deadline(
     rule: DeadlineRule,
     subject: String,
 ) -> Result<(), ApiProblem> {
+    let calendar = calendar::load(db).await?;
     let today = state.clock.today();
-    let computed = calendar::load(db).await?.deadline(today, THREE_DAYS);
-    deadlines::open(
+    open_deadlines(
         db,
-        &CaseDeadline {
-            case_id: case.id,
-            organization_id: case.organization_id,
-            rule,
-            subject: Some(subject),
-            starts_on: today,
-            period: THREE_DAYS,
-            due_on: computed.due,
-            calendar_verified: computed.calendar_verified,
-            status: DeadlineStatus::Open,
-            met_on: None,
-        },
+        case,
+        &[(rule, THREE_DAYS)],
+        Some(&subject),
+        &calendar,
+        today,
     )
     .await?;
     Ok(())

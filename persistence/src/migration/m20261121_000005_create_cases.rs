@@ -1,27 +1,9 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(table: &str, column: &str, to: &str, to_column: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk-{table}-{column}"))
-        .from(table.to_owned(), column.to_owned())
-        .to(to.to_owned(), to_column.to_owned())
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index
-        .name(format!("idx-{table}-{}", columns.join("-")))
-        .table(table.to_owned());
-    for column in columns {
-        index.col((*column).to_owned());
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

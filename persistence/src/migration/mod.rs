@@ -1,6 +1,8 @@
 //! The one migration tree, for SQLite and PostgreSQL alike.
 use sea_orm_migration::prelude::*;
 
+mod helpers;
+
 mod m20261121_000001_create_organizations;
 mod m20261121_000002_create_accounts;
 mod m20261121_000003_create_signing_keys;

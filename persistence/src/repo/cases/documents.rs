@@ -30,14 +30,7 @@ pub async fn insert(
     document: &Document,
     content: Vec<u8>,
 ) -> Result<(), RepoError> {
-    blobs::Entity::insert(blobs::ActiveModel {
-        sha256: Set(document.sha256.clone()),
-        size: Set(i64::try_from(content.len()).unwrap_or(i64::MAX)),
-        content: Set(content),
-    })
-    .on_conflict_do_nothing()
-    .exec(db)
-    .await?;
+    store_blob(db, &document.sha256, content).await?;
     case_documents::Entity::insert(case_documents::ActiveModel {
         id: Set(document.id.as_uuid()),
         case_id: Set(document.case_id.as_uuid()),
@@ -84,6 +77,27 @@ pub async fn get(
         .await?
         .map(from_row)
         .transpose()
+}
+
+/// Stores content under its SHA-256 (`sha256`, computed by the caller), once: identical
+/// content already stored is kept as it is.
+///
+/// # Errors
+/// Database errors.
+pub async fn store_blob(
+    db: &impl ConnectionTrait,
+    sha256: &str,
+    content: Vec<u8>,
+) -> Result<(), RepoError> {
+    blobs::Entity::insert(blobs::ActiveModel {
+        sha256: Set(sha256.to_owned()),
+        size: Set(i64::try_from(content.len()).unwrap_or(i64::MAX)),
+        content: Set(content),
+    })
+    .on_conflict_do_nothing()
+    .exec(db)
+    .await?;
+    Ok(())
 }
 
 /// The bytes stored under a digest.

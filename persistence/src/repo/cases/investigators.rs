@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::entity::{blobs, investigator_assignments as ia, opinion_documents, technical_opinions};
+use crate::entity::{investigator_assignments as ia, opinion_documents, technical_opinions};
 use crate::repo::{RepoError, parse_stored};
 
 fn assignment(row: ia::Model) -> Result<Assignment, RepoError> {
@@ -141,14 +141,7 @@ pub async fn add_opinion_document(
     content: Vec<u8>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), RepoError> {
-    blobs::Entity::insert(blobs::ActiveModel {
-        sha256: Set(document.sha256.clone()),
-        size: Set(i64::try_from(content.len()).unwrap_or(i64::MAX)),
-        content: Set(content),
-    })
-    .on_conflict_do_nothing()
-    .exec(db)
-    .await?;
+    super::documents::store_blob(db, &document.sha256, content).await?;
     opinion_documents::Entity::insert(opinion_documents::ActiveModel {
         case_id: Set(case_id.as_uuid()),
         author_id: Set(author.as_uuid()),
