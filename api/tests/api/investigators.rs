@@ -43,6 +43,14 @@ async fn assign(
     .await
 }
 
+/// Assigns `investigator` to `case` (which must succeed) and returns the assignment's id.
+async fn assigned(app: &TestApp, token: &str, case: &str, investigator: &str) -> String {
+    let response = assign(app, token, case, investigator, json!({})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let assignment: Value = response.json().await.unwrap();
+    assignment["id"].as_str().unwrap().to_owned()
+}
+
 async fn candidates(app: &TestApp, token: &str, case: &str, query: &str) -> Value {
     app.get_json(
         &format!("/api/v1/cases/{case}/investigator-candidates?field=communications{query}"),
@@ -469,15 +477,8 @@ async fn recusal_suspends_the_assignment_and_a_grant_ends_it_for_a_replacement_r
     let id = case["id"].as_str().unwrap();
     let first = investigator(&app, "inv.first", &["communications"], 3).await;
     let second = investigator(&app, "inv.second", &["communications"], 3).await;
-    let assignment: Value = assign(&app, &wang.token, id, &first.id, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let base = format!(
-        "/api/v1/cases/{id}/investigators/{}",
-        assignment["id"].as_str().unwrap()
-    );
+    let assignment = assigned(&app, &wang.token, id, &first.id).await;
+    let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
 
     let requested = app
         .post(
@@ -574,15 +575,8 @@ async fn only_one_reconsideration_is_allowed_r24() {
     let case = app.open_case(&wang.token, &dispute()).await;
     let id = case["id"].as_str().unwrap();
     let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
-    let assignment: Value = assign(&app, &wang.token, id, &inv.id, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let base = format!(
-        "/api/v1/cases/{id}/investigators/{}",
-        assignment["id"].as_str().unwrap()
-    );
+    let assignment = assigned(&app, &wang.token, id, &inv.id).await;
+    let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
     let ask = json!({ "requested_by": "applicant", "grounds": "理由" });
     let no = json!({ "granted": false, "reason": "不成立" });
     for _ in 0..2 {
@@ -615,12 +609,7 @@ async fn the_r22_and_r24_deadlines_run_on_the_working_day_calendar() {
     // Assigned Wed 2026-09-30: 3 days later is Sat 2026-10-03, inside the National Day holiday
     // (days off Oct 1–7, 2026), so the parties must be told by Thu 2026-10-08.
     app.set_today("2026-09-30");
-    let assignment: Value = assign(&app, &wang.token, id, &inv.id, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let subject = assignment["id"].as_str().unwrap().to_owned();
+    let subject = assigned(&app, &wang.token, id, &inv.id).await;
     let deadlines = app.get_json("/api/v1/deadlines", Some(&wang.token)).await;
     let r22 = deadlines["items"]
         .as_array()
@@ -684,15 +673,8 @@ async fn deadlines_falling_in_the_spring_festival_run_to_the_next_working_day() 
     // Assigned and recusal asked on Thu 2026-02-12: 3 days later is Sun 2026-02-15, the first day
     // of the Spring Festival holiday (Feb 15–23), so both deadlines end on Tue 2026-02-24.
     app.set_today("2026-02-12");
-    let assignment: Value = assign(&app, &wang.token, id, &inv.id, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let base = format!(
-        "/api/v1/cases/{id}/investigators/{}",
-        assignment["id"].as_str().unwrap()
-    );
+    let assignment = assigned(&app, &wang.token, id, &inv.id).await;
+    let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
     app.post(
         &format!("{base}/recusal"),
         Some(&wang.token),
@@ -718,15 +700,8 @@ async fn every_step_is_a_timeline_event() {
     let case = app.open_case(&wang.token, &dispute()).await;
     let id = case["id"].as_str().unwrap();
     let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
-    let assignment: Value = assign(&app, &wang.token, id, &inv.id, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let base = format!(
-        "/api/v1/cases/{id}/investigators/{}",
-        assignment["id"].as_str().unwrap()
-    );
+    let assignment = assigned(&app, &wang.token, id, &inv.id).await;
+    let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
     app.post(
         &format!("{base}/parties-notified"),
         Some(&wang.token),
