@@ -66,14 +66,9 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
         for (method, path, operation_id) in &operations {
             let body = body_for(operation_id, &target.organization_id);
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let mut request = app
-                .client
-                .request(method, app.url(path))
-                .bearer_auth(&user.token);
-            if let Some(body) = &body {
-                request = request.json(body);
-            }
-            let response = request.send().await.unwrap();
+            let response = app
+                .send(method, path, Some(&user.token), body.as_ref())
+                .await;
             assert_eq!(
                 response.status(),
                 StatusCode::FORBIDDEN,

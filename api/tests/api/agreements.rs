@@ -167,13 +167,12 @@ async fn an_agreement_deciding_ownership_or_validity_is_flagged_r12() {
     let case = app.case_in_mediation(&wang.token).await;
     let id = case["id"].as_str().unwrap();
     let recorded = app
-        .client
-        .put(app.url(&format!("/api/v1/cases/{id}/agreement")))
-        .bearer_auth(&wang.token)
-        .json(&json!({ "text": "双方确认涉案专利权归申请人所有", "decides_ownership_or_validity": true }))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            &format!("/api/v1/cases/{id}/agreement"),
+            &wang.token,
+            &json!({ "text": "双方确认涉案专利权归申请人所有", "decides_ownership_or_validity": true }),
+        )
+        .await;
     let agreement: Value = recorded.json().await.unwrap();
     assert_eq!(agreement["decides_ownership_or_validity"], true);
     let summary = app

@@ -149,16 +149,12 @@ async fn a_mediator_of_another_organisation_gets_404_on_the_case_its_timeline_an
     let case = app.open_case(&wang.token, &dispute()).await;
     let id = case["id"].as_str().unwrap();
     let upload = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/cases/{id}/documents?kind=evidence&filename=proof.pdf"
-        )))
-        .bearer_auth(&wang.token)
-        .header("content-type", "application/pdf")
-        .body("%PDF-1.7 evidence")
-        .send()
-        .await
-        .unwrap();
+        .upload_pdf(
+            &format!("/api/v1/cases/{id}/documents?kind=evidence&filename=proof.pdf"),
+            &wang.token,
+            b"%PDF-1.7 evidence",
+        )
+        .await;
     let document: Value = upload.json().await.unwrap();
     let outsider = app.create_user("li.elsewhere", "mediator").await;
 
@@ -506,20 +502,18 @@ async fn mediators_of_the_handling_organisation_are_assigned_and_unassigned() {
     }
 
     let removed = app
-        .client
-        .delete(app.url(&format!("/api/v1/cases/{id}/assignments/{}", li.id)))
-        .bearer_auth(&wang.token)
-        .send()
-        .await
-        .unwrap();
+        .delete(
+            &format!("/api/v1/cases/{id}/assignments/{}", li.id),
+            Some(&wang.token),
+        )
+        .await;
     assert_eq!(removed.status(), StatusCode::OK);
     let again = app
-        .client
-        .delete(app.url(&format!("/api/v1/cases/{id}/assignments/{}", li.id)))
-        .bearer_auth(&wang.token)
-        .send()
-        .await
-        .unwrap();
+        .delete(
+            &format!("/api/v1/cases/{id}/assignments/{}", li.id),
+            Some(&wang.token),
+        )
+        .await;
     assert_problem(again, StatusCode::NOT_FOUND, "not_found").await;
     let now = app
         .get_json(&format!("/api/v1/cases/{id}"), Some(&wang.token))

@@ -25,16 +25,12 @@ async fn the_peoples_mediation_target_follows_the_organisations_setting_r16() {
     let wang = app.create_user("wang", "mediator").await;
     let admin = app.admin_token().await;
     let set = app
-        .client
-        .put(app.url(&format!(
-            "/api/v1/organizations/{}/settings",
-            wang.organization_id
-        )))
-        .bearer_auth(&admin)
-        .json(&json!({ "people_mediation_days": 45 }))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            &format!("/api/v1/organizations/{}/settings", wang.organization_id),
+            &admin,
+            &json!({ "people_mediation_days": 45 }),
+        )
+        .await;
     assert_eq!(set.status(), StatusCode::OK);
     let case = app.open_case(&wang.token, &dispute()).await;
     let accepted = app
@@ -52,16 +48,12 @@ async fn the_peoples_mediation_target_follows_the_organisations_setting_r16() {
     );
 
     let out_of_range = app
-        .client
-        .put(app.url(&format!(
-            "/api/v1/organizations/{}/settings",
-            wang.organization_id
-        )))
-        .bearer_auth(&admin)
-        .json(&json!({ "people_mediation_days": 0 }))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            &format!("/api/v1/organizations/{}/settings", wang.organization_id),
+            &admin,
+            &json!({ "people_mediation_days": 0 }),
+        )
+        .await;
     assert_problem(
         out_of_range,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -224,15 +216,7 @@ async fn loading_a_year_recomputes_the_open_deadlines_that_touch_it_and_only_adm
     let put = |token: String| {
         let app = &app;
         let notice = notice.clone();
-        async move {
-            app.client
-                .put(app.url("/api/v1/calendar/2027"))
-                .bearer_auth(token)
-                .json(&notice)
-                .send()
-                .await
-                .unwrap()
-        }
+        async move { app.put("/api/v1/calendar/2027", &token, &notice).await }
     };
     assert_problem(
         put(wang.token.clone()).await,
@@ -260,14 +244,7 @@ async fn a_bad_calendar_notice_is_refused_with_its_fields() {
     let admin = app.admin_token().await;
     let notice =
         json!({ "days_off": ["2026-12-31"], "makeup_workdays": ["2027-01-05"], "source": "x" });
-    let response = app
-        .client
-        .put(app.url("/api/v1/calendar/2027"))
-        .bearer_auth(&admin)
-        .json(&notice)
-        .send()
-        .await
-        .unwrap();
+    let response = app.put("/api/v1/calendar/2027", &admin, &notice).await;
     let problem = assert_problem(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -11,16 +11,12 @@ async fn upload(
     name: &str,
     content: &'static [u8],
 ) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!(
-            "/api/v1/cases/{case}/documents?kind=evidence&filename={name}"
-        )))
-        .bearer_auth(token)
-        .header("content-type", "application/pdf")
-        .body(content)
-        .send()
-        .await
-        .unwrap()
+    app.upload_pdf(
+        &format!("/api/v1/cases/{case}/documents?kind=evidence&filename={name}"),
+        token,
+        content,
+    )
+    .await
 }
 
 #[tokio::test]

@@ -168,12 +168,7 @@ async fn unknown_routes_and_methods_answer_problem_documents() {
         "route_not_found",
     )
     .await;
-    let wrong_method = app
-        .client
-        .delete(app.url("/api/v1/auth/login"))
-        .send()
-        .await
-        .unwrap();
+    let wrong_method = app.delete("/api/v1/auth/login", None).await;
     assert_problem(
         wrong_method,
         StatusCode::METHOD_NOT_ALLOWED,

@@ -11,7 +11,7 @@ use ipdr_api::state::AppState;
 use ipdr_api::{Application, telemetry};
 use ipdr_persistence::Db;
 use ipdr_persistence::testing::TestDatabase;
-use reqwest::{Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
@@ -113,8 +113,15 @@ impl TestApp {
         self.get_json("/api/v1/auth/me", Some(token)).await
     }
 
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
-        let mut request = self.client.post(self.url(path));
+    /// Sends `method path`, with the bearer token and JSON body when given.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -122,6 +129,30 @@ impl TestApp {
             request = request.json(body);
         }
         request.send().await.expect("the request is sent")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        self.send(Method::POST, path, token, body).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.send(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.send(Method::DELETE, path, token, None).await
+    }
+
+    /// POSTs `content` as a PDF file to an upload endpoint (`path` carries its query).
+    pub async fn upload_pdf(&self, path: &str, token: &str, content: &'static [u8]) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/pdf")
+            .body(content)
+            .send()
+            .await
+            .expect("the request is sent")
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Response {

@@ -339,16 +339,12 @@ async fn the_opinion_is_invisible_to_every_role_but_the_cases_mediator_and_court
     )
     .await;
     let upload = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/cases/{id}/opinion-documents?filename=test-report.pdf"
-        )))
-        .bearer_auth(&author.token)
-        .header("content-type", "application/pdf")
-        .body("%PDF test report")
-        .send()
-        .await
-        .unwrap();
+        .upload_pdf(
+            &format!("/api/v1/cases/{id}/opinion-documents?filename=test-report.pdf"),
+            &author.token,
+            b"%PDF test report",
+        )
+        .await;
     assert_eq!(upload.status(), StatusCode::CREATED);
     let document: Value = upload.json().await.unwrap();
     let submitted = app
@@ -808,13 +804,12 @@ async fn the_pool_is_administered_by_admins_and_profiles_need_an_investigator_ac
     // An inactive investigator is not proposed.
     let update = json!({ "fields": ["communications"], "affiliation": "court", "max_assignments": 2, "active": false });
     let r = app
-        .client
-        .put(app.url(&format!("/api/v1/investigators/{}", inv.id)))
-        .bearer_auth(&admin)
-        .json(&update)
-        .send()
-        .await
-        .unwrap();
+        .put(
+            &format!("/api/v1/investigators/{}", inv.id),
+            &admin,
+            &update,
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let case = app.open_case(&wang.token, &dispute()).await;
     let found = candidates(&app, &wang.token, case["id"].as_str().unwrap(), "").await;
