@@ -47,8 +47,10 @@ impl PatentNumber {
                 "expected a patent application or patent number such as 201080063196.9 or ZL201080063196.9",
             )
         };
-        let (digits, check) = rest.split_at(rest.len().saturating_sub(1));
-        let check = check.chars().next().ok_or_else(format)?;
+        // By characters, not bytes: the last one may be any character someone typed.
+        let mut chars = rest.chars();
+        let check = chars.next_back().ok_or_else(format)?;
+        let digits = chars.as_str();
         if !matches!(digits.len(), 8 | 12)
             || !digits.bytes().all(|b| b.is_ascii_digit())
             || !(check.is_ascii_digit() || check == 'X')
@@ -250,6 +252,31 @@ mod tests {
             PatentNumber::parse("CN2010800631969").unwrap().normalized(),
             "201080063196.9"
         );
+    }
+
+    #[test]
+    fn a_number_ending_in_a_multibyte_character_is_a_format_error() {
+        for input in ["2010800631969中", "中", "ZL中", "201080063196.９"] {
+            assert_eq!(
+                PatentNumber::parse(input).unwrap_err().code,
+                "invalid_format",
+                "{input}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed, parsing answers (never panics); an answer that is a number
+        /// re-parses to itself.
+        #[test]
+        fn any_input_parses_or_is_refused(input in "\\PC{0,20}") {
+            if let Ok(number) = PatentNumber::parse(&input) {
+                proptest::prop_assert_eq!(PatentNumber::parse(&number.normalized()), Ok(number));
+            }
+            let _ = CreditCode::parse(&input);
+            let _ = check_resident_id(&input);
+            let _ = trademark_number(&input);
+        }
     }
 
     #[test]
