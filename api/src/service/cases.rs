@@ -2,7 +2,6 @@
 use chrono::Datelike;
 use ipdr_domain::access::{Action, CaseRef, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
-use ipdr_domain::calendar::Calendar;
 use ipdr_domain::calendar::Period;
 use ipdr_domain::case::deadlines::{
     self, DEFAULT_PEOPLE_MEDIATION_DAYS, DeadlineChanges, DeadlineRule,
@@ -83,9 +82,12 @@ pub(crate) async fn open_deadlines(
     case: &Case,
     opened: &[(DeadlineRule, Period)],
     subject: Option<&str>,
-    calendar: &Calendar,
     today: chrono::NaiveDate,
 ) -> Result<(), RepoError> {
+    if opened.is_empty() {
+        return Ok(());
+    }
+    let calendar = calendar::load(db).await?;
     for (rule, period) in opened {
         let computed = calendar.deadline(today, *period);
         stored_deadlines::open(
@@ -171,15 +173,12 @@ pub async fn open_in(
     if caller.role == Role::Mediator {
         assignments::assign(db, id, caller.account_id, caller.account_id, now).await?;
     }
-    let calendar = calendar::load(db).await?;
-    let today = state.clock.today();
     open_deadlines(
         db,
         &case,
         &deadlines::at_intake(case.track, case.court_procedure),
         None,
-        &calendar,
-        today,
+        state.clock.today(),
     )
     .await?;
     tracing::info!(case = %id, track = case.track.as_str(), "case opened");
@@ -347,10 +346,7 @@ pub async fn apply_in(
         .unwrap_or(DEFAULT_PEOPLE_MEDIATION_DAYS);
     let DeadlineChanges { open, meet } = deadlines::on_action(kind, saved.track, people_days);
     stored_deadlines::meet(db, id, &meet, today).await?;
-    if !open.is_empty() {
-        let calendar = calendar::load(db).await?;
-        open_deadlines(db, &saved, &open, None, &calendar, today).await?;
-    }
+    open_deadlines(db, &saved, &open, None, today).await?;
     tracing::info!(case = %id, action = kind.as_str(), to = saved.status.as_str(), "case moved");
     Ok(saved)
 }

@@ -2,27 +2,23 @@
 //! recusal (R24) and release.
 use chrono::NaiveDate;
 use ipdr_domain::access::Principal;
-use ipdr_domain::calendar::Period;
 use ipdr_domain::case::Side;
-use ipdr_domain::case::deadlines::DeadlineRule;
+use ipdr_domain::case::deadlines::{DeadlineRule, INVESTIGATOR_PERIOD};
 use ipdr_domain::case::lifecycle::{Reason, check_not_closed};
 use ipdr_domain::case::stored::{Case, CaseEvent};
 use ipdr_domain::investigator::candidates::{Assessment, assess, exclusions};
-use ipdr_domain::investigator::recusal;
+use ipdr_domain::investigator::recusal::{self, RecusalStage};
 use ipdr_domain::investigator::stored::{Assignment, EndReason};
 use ipdr_domain::investigator::{AssignmentStatus, Procedure, TechnicalField};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, AssignmentId, ValidationErrors};
 use ipdr_persistence::repo::cases::{deadlines, events, investigators as on_cases};
-use ipdr_persistence::repo::{calendar, investigators};
+use ipdr_persistence::repo::investigators;
 use ipdr_persistence::{ConnectionTrait, begin_write, commit};
 
 use crate::problem::ApiProblem;
 use crate::service::cases::{event, open_deadlines};
 use crate::state::AppState;
-
-/// R22 and R24 periods: 3 (calendar) days.
-const THREE_DAYS: Period = Period::CalendarDays(3);
 
 /// The pool ranked for `field` on `case`, with everyone excluded and why.
 ///
@@ -36,28 +32,6 @@ pub async fn candidates(
 ) -> Result<Assessment, ApiProblem> {
     let pool = investigators::candidate_facts(&state.db, case.id, None, false).await?;
     Ok(assess(pool, &case.parties, field, procedure))
-}
-
-/// Opens the 3-day `rule` clock (R22 or R24) about `subject` on `case`.
-async fn open_deadline(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    case: &Case,
-    rule: DeadlineRule,
-    subject: String,
-) -> Result<(), ApiProblem> {
-    let calendar = calendar::load(db).await?;
-    let today = state.clock.today();
-    open_deadlines(
-        db,
-        case,
-        &[(rule, THREE_DAYS)],
-        Some(&subject),
-        &calendar,
-        today,
-    )
-    .await?;
-    Ok(())
 }
 
 /// The request of an assignment.
@@ -138,12 +112,12 @@ pub async fn assign(
     )
     .await?;
     // R22: the parties are to be told within 3 days.
-    open_deadline(
+    open_deadlines(
         &txn,
-        state,
         case,
-        DeadlineRule::R22,
-        assignment.id.to_string(),
+        &[(DeadlineRule::R22, INVESTIGATOR_PERIOD)],
+        Some(&assignment.id.to_string()),
+        state.clock.today(),
     )
     .await?;
     commit(txn).await?;
@@ -207,8 +181,13 @@ pub async fn parties_notified(
     Ok(assignment)
 }
 
-fn reconsideration_subject(id: AssignmentId) -> String {
-    format!("{id}/reconsideration")
+/// Which R24 clock a pending request runs on: the first request's or the reconsideration's.
+fn r24_subject(id: AssignmentId, pending: RecusalStage) -> String {
+    if pending == RecusalStage::ReconsiderationRequested {
+        format!("{id}/reconsideration")
+    } else {
+        id.to_string()
+    }
 }
 
 /// Records a party's recusal request (or its one reconsideration): the assignment is
@@ -234,12 +213,14 @@ pub async fn request_recusal(
     assignment.recusal_requested_by = Some(by);
     assignment.recusal_grounds = Some(grounds.as_str().to_owned());
     on_cases::save_assignment(&txn, &assignment).await?;
-    let subject = if reconsideration {
-        reconsideration_subject(id)
-    } else {
-        id.to_string()
-    };
-    open_deadline(&txn, state, case, DeadlineRule::R24, subject).await?;
+    open_deadlines(
+        &txn,
+        case,
+        &[(DeadlineRule::R24, INVESTIGATOR_PERIOD)],
+        Some(&r24_subject(id, next.stage)),
+        state.clock.today(),
+    )
+    .await?;
     let what = if reconsideration {
         "reconsideration of recusal"
     } else {
@@ -280,7 +261,7 @@ pub async fn decide_recusal(
     let reason = Reason::parse(reason).map_err(|e| ValidationErrors::one("reason", e))?;
     let txn = begin_write(&state.db).await?;
     let mut assignment = load(&txn, case, id).await?;
-    let was_reconsideration = assignment.recusal == recusal::RecusalStage::ReconsiderationRequested;
+    let subject = r24_subject(id, assignment.recusal);
     let next = recusal::decide(assignment.recusal_state(), granted)?;
     assignment.recusal = next.stage;
     assignment.status = next.status;
@@ -289,11 +270,6 @@ pub async fn decide_recusal(
         assignment.ended_at = Some(state.clock.now());
     }
     on_cases::save_assignment(&txn, &assignment).await?;
-    let subject = if was_reconsideration {
-        reconsideration_subject(id)
-    } else {
-        id.to_string()
-    };
     let today = state.clock.today();
     deadlines::meet_subject(&txn, case.id, DeadlineRule::R24, &subject, today).await?;
     if granted {
@@ -328,24 +304,10 @@ pub async fn release(
     case: &Case,
     id: AssignmentId,
 ) -> Result<Assignment, ApiProblem> {
+    check_not_closed(case.status)?;
     let txn = begin_write(&state.db).await?;
     let mut assignment = load(&txn, case, id).await?;
-    match assignment.status {
-        AssignmentStatus::Ended => {
-            return Err(ApiProblem::conflict(
-                "assignment_ended",
-                "the assignment has ended",
-            ));
-        }
-        AssignmentStatus::Suspended => {
-            return Err(ApiProblem::conflict(
-                "recusal_pending",
-                "decide the pending recusal request first",
-            ));
-        }
-        AssignmentStatus::Active => {}
-    }
-    assignment.status = AssignmentStatus::Ended;
+    assignment.status = recusal::release(assignment.recusal_state())?.status;
     assignment.end_reason = Some(EndReason::Released);
     assignment.ended_at = Some(state.clock.now());
     on_cases::save_assignment(&txn, &assignment).await?;

@@ -6,7 +6,7 @@ use ipdr_domain::account::Role;
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Case, CaseEvent};
 use ipdr_domain::investigator::stored::{Assignment, Opinion, OpinionDocument};
-use ipdr_domain::investigator::{AssignmentStatus, opinion_text};
+use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
 use ipdr_persistence::repo::RepoError;
 use ipdr_persistence::repo::cases::{events, investigators as on_cases};
@@ -27,14 +27,7 @@ async fn working_assignment(
     let assignment = on_cases::current_assignment(db, case.id, caller.account_id)
         .await?
         .ok_or_else(ApiProblem::not_found)?;
-    if assignment.status == AssignmentStatus::Suspended {
-        let mut problem = ApiProblem::conflict(
-            "assignment_suspended",
-            "a recusal request is pending: work stops until it is decided",
-        );
-        problem.rule = Some("R24");
-        return Err(problem);
-    }
+    recusal::check_may_work(assignment.status)?;
     Ok(assignment)
 }
 

@@ -745,6 +745,56 @@ async fn every_step_is_a_timeline_event() {
 }
 
 #[tokio::test]
+async fn a_closed_cases_assignments_cannot_be_released_or_changed_r5() {
+    let app = TestApp::spawn().await;
+    let wang = app.create_user("wang", "mediator").await;
+    let case = app.open_case(&wang.token, &dispute()).await;
+    let id = case["id"].as_str().unwrap();
+    let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
+    let assignment = assigned(&app, &wang.token, id, &inv.id).await;
+    let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
+    app.moved(
+        &wang.token,
+        id,
+        "decline",
+        Some(&json!({ "reason": "不予受理" })),
+    )
+    .await;
+    app.moved(&wang.token, id, "close", None).await;
+    let listing = format!("/api/v1/cases/{id}/investigators");
+    let before = app.get_json(&listing, Some(&wang.token)).await;
+    let timeline = format!("/api/v1/cases/{id}/timeline");
+    let events_before = app.get_json(&timeline, Some(&wang.token)).await;
+
+    for (step, body) in [
+        ("release", None),
+        ("parties-notified", Some(json!({}))),
+        (
+            "recusal",
+            Some(json!({ "requested_by": "applicant", "grounds": "理由" })),
+        ),
+    ] {
+        let refused = app
+            .post(&format!("{base}/{step}"), Some(&wang.token), body.as_ref())
+            .await;
+        let problem = assert_problem(refused, StatusCode::CONFLICT, "case_closed").await;
+        assert_eq!(problem["rule"], "R5", "{step}");
+    }
+
+    assert_eq!(
+        app.get_json(&listing, Some(&wang.token)).await,
+        before,
+        "the assignment is unchanged"
+    );
+    assert_eq!(before["items"][0]["status"], "active");
+    assert_eq!(
+        app.get_json(&timeline, Some(&wang.token)).await,
+        events_before,
+        "nothing was recorded"
+    );
+}
+
+#[tokio::test]
 async fn the_pool_is_administered_by_admins_and_profiles_need_an_investigator_account() {
     let app = TestApp::spawn().await;
     let wang = app.create_user("wang", "mediator").await;

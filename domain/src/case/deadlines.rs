@@ -45,6 +45,9 @@ impl DeadlineRule {
     }
 }
 
+/// R22 (the parties are told of an investigator) and R24 (a recusal request is decided): 3 days.
+pub const INVESTIGATOR_PERIOD: Period = Period::CalendarDays(3);
+
 /// The default R16 target in days, when the organisation has not set its own.
 pub const DEFAULT_PEOPLE_MEDIATION_DAYS: u32 = 30;
 

@@ -132,14 +132,7 @@ pub fn check_not_closed(status: CaseStatus) -> Result<(), Refusal> {
 pub fn apply(facts: &Facts, action: &CaseAction) -> Result<Change, Refusal> {
     use CaseStatus as S;
     let kind = action.kind();
-    // R5: a closed case is read-only.
-    if facts.status == S::Closed {
-        return Err(refuse(
-            "case_closed",
-            Some("R5"),
-            "the case is closed and read-only",
-        ));
-    }
+    check_not_closed(facts.status)?;
     let keep = |to| {
         Ok(Change {
             to,

@@ -25,6 +25,10 @@ pub struct RecusalState {
     pub status: AssignmentStatus,
 }
 
+fn ended() -> Refusal {
+    refuse("assignment_ended", None, "the assignment has ended")
+}
+
 /// After a request: suspended, with the stage reached; `reconsideration` tells which deadline
 /// opens.
 ///
@@ -32,7 +36,7 @@ pub struct RecusalState {
 /// `assignment_ended`, `recusal_pending`, `reconsideration_used` (R24: only one).
 pub fn request(state: RecusalState) -> Result<(RecusalState, bool), Refusal> {
     if state.status == AssignmentStatus::Ended {
-        return Err(refuse("assignment_ended", None, "the assignment has ended"));
+        return Err(ended());
     }
     let (stage, reconsideration) = match state.stage {
         RecusalStage::None => (RecusalStage::Requested, false),
@@ -59,6 +63,41 @@ pub fn request(state: RecusalState) -> Result<(RecusalState, bool), Refusal> {
         },
         reconsideration,
     ))
+}
+
+/// After the case no longer needs the investigator: the assignment ends.
+///
+/// # Errors
+/// `assignment_ended`, `recusal_pending` (R24: the pending request is decided first).
+pub fn release(state: RecusalState) -> Result<RecusalState, Refusal> {
+    match state.status {
+        AssignmentStatus::Ended => Err(ended()),
+        AssignmentStatus::Suspended => Err(refuse(
+            "recusal_pending",
+            Some("R24"),
+            "decide the pending recusal request first",
+        )),
+        AssignmentStatus::Active => Ok(RecusalState {
+            stage: state.stage,
+            status: AssignmentStatus::Ended,
+        }),
+    }
+}
+
+/// R24: a suspended investigator stops work until the recusal request is decided.
+///
+/// # Errors
+/// `assignment_suspended`.
+pub fn check_may_work(status: AssignmentStatus) -> Result<(), Refusal> {
+    if status == AssignmentStatus::Suspended {
+        Err(refuse(
+            "assignment_suspended",
+            Some("R24"),
+            "a recusal request is pending: work stops until it is decided",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// After a decision on the pending request.
@@ -142,5 +181,35 @@ mod tests {
             status: AssignmentStatus::Ended,
         };
         assert_eq!(request(ended).unwrap_err().code, "assignment_ended");
+    }
+
+    #[test]
+    fn a_release_ends_an_active_assignment_only() {
+        assert_eq!(
+            release(active()).unwrap(),
+            RecusalState {
+                stage: RecusalStage::None,
+                status: AssignmentStatus::Ended
+            }
+        );
+        let (requested, _) = request(active()).unwrap();
+        let pending = release(requested).unwrap_err();
+        assert_eq!(
+            (pending.code, pending.rule),
+            ("recusal_pending", Some("R24"))
+        );
+        let ended = release(active()).unwrap();
+        assert_eq!(release(ended).unwrap_err().code, "assignment_ended");
+    }
+
+    #[test]
+    fn a_suspended_investigator_stops_work_r24() {
+        assert_eq!(
+            check_may_work(AssignmentStatus::Suspended)
+                .unwrap_err()
+                .code,
+            "assignment_suspended"
+        );
+        assert!(check_may_work(AssignmentStatus::Active).is_ok());
     }
 }
