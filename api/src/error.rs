@@ -204,6 +204,10 @@ impl From<RepoError> for ApiProblem {
                 "this account already has an investigator profile",
             )
             .field("account_id", "taken", "already in the pool"),
+            RepoError::Conflict(Conflict::OpinionVersion) => ApiProblem::conflict(
+                "concurrent_update",
+                "another version was submitted at the same time; retry",
+            ),
             RepoError::Conflict(Conflict::Assignment) => ApiProblem::conflict(
                 "already_assigned",
                 "this mediator is already assigned to the case",

@@ -10,7 +10,7 @@ use ipdr_persistence::repo::cases::{agreement, events};
 use ipdr_persistence::{begin_write, commit};
 
 use crate::problem::ApiProblem;
-use crate::service::cases::{apply_in, event, load_for_update, save};
+use crate::service::cases::{apply_in, event, load_for_update, lost_race, save};
 use crate::state::AppState;
 
 /// Records or replaces the agreement of a case in mediation that no one has signed yet.
@@ -83,7 +83,8 @@ pub async fn sign(
             recorded_at: now,
         },
     )
-    .await?;
+    .await
+    .map_err(|e| lost_race(e, if_match))?;
     let who = match signer {
         Signer::Party(n) => format!("party {n}"),
         Signer::Mediator => "the mediator".to_owned(),

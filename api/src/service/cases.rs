@@ -238,10 +238,15 @@ pub async fn save(
 ) -> Result<Case, ApiProblem> {
     cases::save(db, next, current.version, state.clock.now())
         .await
-        .map_err(|e| match e {
-            RepoError::Stale => stale(if_match),
-            other => other.into(),
-        })
+        .map_err(|e| lost_race(e, if_match))
+}
+
+/// A write that lost to a concurrent change of the case is 412 (with If-Match) or 409.
+pub fn lost_race(err: RepoError, if_match: Option<i64>) -> ApiProblem {
+    match err {
+        RepoError::Stale => stale(if_match),
+        other => other.into(),
+    }
 }
 
 /// Applies a lifecycle action to a case the caller may update, in one transaction.

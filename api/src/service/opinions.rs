@@ -8,7 +8,6 @@ use ipdr_domain::case::stored::{Case, CaseEvent};
 use ipdr_domain::investigator::stored::{Assignment, Opinion, OpinionDocument};
 use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
-use ipdr_persistence::repo::RepoError;
 use ipdr_persistence::repo::cases::{events, investigators as on_cases};
 use ipdr_persistence::{ConnectionTrait, begin_write, commit};
 use sha2::{Digest, Sha256};
@@ -116,15 +115,7 @@ pub async fn submit(
         documents: attached,
         submitted_at: state.clock.now(),
     };
-    on_cases::insert_opinion(&txn, &opinion)
-        .await
-        .map_err(|e| match e {
-            RepoError::Db(db) if db.sql_err().is_some() => ApiProblem::conflict(
-                "concurrent_update",
-                "another version was submitted at the same time; retry",
-            ),
-            other => other.into(),
-        })?;
+    on_cases::insert_opinion(&txn, &opinion).await?;
     // The text stays out of the timeline: only the digest is recorded.
     let detail = format!("version {} (sha256 {})", opinion.version, opinion.digest);
     events::append(

@@ -222,3 +222,44 @@ async fn a_window_ending_on_a_make_up_saturday_ends_that_saturday() {
     let later = confirmation_window(&app, "2026-01-31").await;
     assert_eq!(later["due_on"], "2026-03-02");
 }
+
+#[tokio::test]
+async fn one_signer_signing_twice_at_once_records_one_signature_and_no_server_error() {
+    let app = TestApp::spawn().await;
+    let wang = app.create_user("wang", "mediator").await;
+    for round in 0..5 {
+        let case = app.case_in_mediation(&wang.token).await;
+        let id = case["id"].as_str().unwrap();
+        let recorded = app
+            .record_agreement(&wang.token, id, "双方达成如下协议")
+            .await;
+        assert_eq!(recorded.status(), StatusCode::OK);
+        let signer = json!({ "party_number": 1, "method": "seal" });
+        let (a, b) = tokio::join!(
+            app.sign(&wang.token, id, &signer),
+            app.sign(&wang.token, id, &signer)
+        );
+        let mut answers = Vec::new();
+        for response in [a, b] {
+            let status = response.status();
+            let body: Value = response.json().await.unwrap();
+            answers.push((status.as_u16(), body["code"].as_str().map(str::to_owned)));
+        }
+        answers.sort();
+        let loser = answers[1].1.as_deref();
+        assert_eq!(answers[0], (200, None), "round {round}: {answers:?}");
+        assert_eq!(answers[1].0, 409, "round {round}: {answers:?}");
+        assert!(
+            matches!(loser, Some("already_signed" | "concurrent_update")),
+            "round {round}: {answers:?}"
+        );
+        let agreement = app
+            .get_json(&format!("/api/v1/cases/{id}/agreement"), Some(&wang.token))
+            .await;
+        assert_eq!(
+            agreement["signatures"].as_array().map(Vec::len),
+            Some(1),
+            "round {round}"
+        );
+    }
+}

@@ -330,13 +330,12 @@ impl TestApp {
 
     /// `PUT /api/v1/cases/{id}/agreement`.
     pub async fn record_agreement(&self, token: &str, case: &str, text: &str) -> Response {
-        self.client
-            .put(self.url(&format!("/api/v1/cases/{case}/agreement")))
-            .bearer_auth(token)
-            .json(&json!({ "text": text, "terms": ["支付人民币5万元"] }))
-            .send()
-            .await
-            .expect("sent")
+        self.put(
+            &format!("/api/v1/cases/{case}/agreement"),
+            token,
+            &json!({ "text": text, "terms": ["支付人民币5万元"] }),
+        )
+        .await
     }
 
     /// `POST /api/v1/cases/{id}/agreement/signatures`.

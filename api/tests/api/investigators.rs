@@ -466,6 +466,44 @@ async fn corrections_are_new_versions_and_the_history_is_kept() {
 }
 
 #[tokio::test]
+async fn concurrent_submissions_number_versions_without_gaps_or_server_errors() {
+    let app = TestApp::spawn().await;
+    let wang = app.create_user("wang", "mediator").await;
+    let case = app.open_case(&wang.token, &dispute()).await;
+    let id = case["id"].as_str().unwrap();
+    let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
+    assigned(&app, &wang.token, id, &inv.id).await;
+    let path = format!("/api/v1/cases/{id}/opinions");
+    let mut created = 0;
+    for round in 0..5 {
+        let (first, second) = (json!({ "text": "甲" }), json!({ "text": "乙" }));
+        let (a, b) = tokio::join!(
+            app.post(&path, Some(&inv.token), Some(&first)),
+            app.post(&path, Some(&inv.token), Some(&second))
+        );
+        for response in [a, b] {
+            if response.status() == StatusCode::CREATED {
+                created += 1;
+            } else {
+                assert_problem(response, StatusCode::CONFLICT, "concurrent_update").await;
+            }
+        }
+        assert!(
+            created > round,
+            "round {round}: at least one submission wins"
+        );
+    }
+    let list = app.get_json(&path, Some(&wang.token)).await;
+    let versions: Vec<u64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(versions, (1..=created).collect::<Vec<u64>>());
+}
+
+#[tokio::test]
 async fn recusal_suspends_the_assignment_and_a_grant_ends_it_for_a_replacement_r24() {
     let app = TestApp::spawn().await;
     let wang = app.create_user("wang", "mediator").await;

@@ -39,6 +39,8 @@ pub enum Conflict {
     Assignment,
     /// The account already has an investigator profile.
     InvestigatorProfile,
+    /// A concurrent submission took this opinion version number.
+    OpinionVersion,
 }
 
 /// Whether `err` violates the unique index `index` on `table(columns…)`.

@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{agreement_signatures, case_agreements};
-use crate::repo::{RepoError, parse_stored};
+use crate::repo::{RepoError, parse_stored, violates_unique};
 
 fn signer_name(signer: Signer) -> String {
     match signer {
@@ -110,13 +110,14 @@ pub async fn put(
 /// Records a signature.
 ///
 /// # Errors
-/// Database errors (a second signature by the same signer among them).
+/// [`RepoError::Stale`] when the same signer's signature was recorded by a concurrent request
+/// (the case changed under this one); database errors.
 pub async fn add_signature(
     db: &impl ConnectionTrait,
     case_id: CaseId,
     signature: &Signature,
 ) -> Result<(), RepoError> {
-    agreement_signatures::Entity::insert(agreement_signatures::ActiveModel {
+    let inserted = agreement_signatures::Entity::insert(agreement_signatures::ActiveModel {
         case_id: Set(case_id.as_uuid()),
         signer: Set(signer_name(signature.signer)),
         method: Set(signature.method.as_str().to_owned()),
@@ -124,8 +125,21 @@ pub async fn add_signature(
         recorded_at: Set(signature.recorded_at),
     })
     .exec(db)
-    .await?;
-    Ok(())
+    .await;
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(e)
+            if violates_unique(
+                &e,
+                "agreement_signatures_pkey",
+                "agreement_signatures",
+                &["case_id", "signer"],
+            ) =>
+        {
+            Err(RepoError::Stale)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Marks the agreement effective (R6).

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::entity::{investigator_assignments as ia, opinion_documents, technical_opinions};
-use crate::repo::{RepoError, parse_stored};
+use crate::repo::{Conflict, RepoError, parse_stored, violates_unique};
 
 fn assignment(row: ia::Model) -> Result<Assignment, RepoError> {
     Ok(Assignment {
@@ -216,7 +216,7 @@ fn opinion(row: technical_opinions::Model) -> Result<Opinion, RepoError> {
 /// Stores a submitted opinion version (the caller numbered it).
 ///
 /// # Errors
-/// Database errors (a version taken by a concurrent submission among them).
+/// [`Conflict::OpinionVersion`] when a concurrent submission took the version; database errors.
 pub async fn insert_opinion(db: &impl ConnectionTrait, o: &Opinion) -> Result<(), RepoError> {
     let documents: Vec<DocumentRow> = o
         .documents
@@ -228,7 +228,7 @@ pub async fn insert_opinion(db: &impl ConnectionTrait, o: &Opinion) -> Result<()
             size: d.size,
         })
         .collect();
-    technical_opinions::Entity::insert(technical_opinions::ActiveModel {
+    let inserted = technical_opinions::Entity::insert(technical_opinions::ActiveModel {
         assignment_id: Set(o.assignment_id.as_uuid()),
         version: Set(i32::try_from(o.version).unwrap_or(i32::MAX)),
         case_id: Set(o.case_id.as_uuid()),
@@ -239,8 +239,21 @@ pub async fn insert_opinion(db: &impl ConnectionTrait, o: &Opinion) -> Result<()
         submitted_at: Set(o.submitted_at),
     })
     .exec(db)
-    .await?;
-    Ok(())
+    .await;
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(e)
+            if violates_unique(
+                &e,
+                "technical_opinions_pkey",
+                "technical_opinions",
+                &["assignment_id", "version"],
+            ) =>
+        {
+            Err(RepoError::Conflict(Conflict::OpinionVersion))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Every opinion version of a case, by assignment and version.
