@@ -7,7 +7,7 @@ use ipdr_domain::case::deadlines::{
     self, DEFAULT_PEOPLE_MEDIATION_DAYS, DeadlineChanges, DeadlineRule,
 };
 use ipdr_domain::case::intake::{CaseDraft, check_handler, check_opener};
-use ipdr_domain::case::lifecycle::{self, CaseAction};
+use ipdr_domain::case::lifecycle::{self, CaseAction, check_not_closed};
 use ipdr_domain::case::number::case_number;
 use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, DeadlineStatus};
 use ipdr_domain::validation::Invalid;
@@ -16,7 +16,7 @@ use ipdr_persistence::repo::cases::{
     self, agreement, assignments, deadlines as stored_deadlines, events, investigators,
 };
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
-use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, begin_write, commit};
 
 use crate::error::permit;
 use crate::problem::ApiProblem;
@@ -223,6 +223,25 @@ pub async fn load_for_update(
         .ok_or_else(ApiProblem::not_found)?;
     check_version(&current, if_match)?;
     Ok(current)
+}
+
+/// Begins a write to the file of a case read earlier: the case row is locked for the
+/// transaction and must still be open (R5), so a close committed since the read refuses the
+/// write instead of letting it land on a closed case. (Services also check the case as read,
+/// before validating their input, so a closed case answers 409 whatever the input.)
+///
+/// # Errors
+/// 404 when the case is gone, 409 `case_closed`, 500.
+pub async fn begin_case_write(
+    state: &AppState,
+    id: CaseId,
+) -> Result<DatabaseTransaction, ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    let status = cases::lock_status(&txn, id)
+        .await?
+        .ok_or_else(ApiProblem::not_found)?;
+    check_not_closed(status)?;
+    Ok(txn)
 }
 
 /// Saves `next` over `current` (version check) and maps a lost race to 412/409.

@@ -6,13 +6,13 @@ use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Assignment, Case, CaseEvent, Document};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, DocumentId, ValidationErrors};
+use ipdr_persistence::commit;
 use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::cases::{assignments, documents, events};
-use ipdr_persistence::{begin_write, commit};
 use sha2::{Digest, Sha256};
 
 use crate::problem::ApiProblem;
-use crate::service::cases::event;
+use crate::service::cases::{begin_case_write, event};
 use crate::state::AppState;
 
 /// Assigns an active mediator of the handling organisation to the case.
@@ -31,7 +31,7 @@ pub async fn assign(
         check_assignee(a.role, a.organization_id, a.status, case.organization_id)
     });
     fits.map_err(|e| ValidationErrors::one("account_id", e))?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     assignments::assign(&txn, case.id, account, caller.account_id, state.clock.now()).await?;
     let recorded = CaseEvent {
         detail: Some(format!("assigned {account}")),
@@ -54,7 +54,7 @@ pub async fn unassign(
     account: AccountId,
 ) -> Result<Vec<Assignment>, ApiProblem> {
     check_not_closed(case.status)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     if !assignments::unassign(&txn, case.id, account).await? {
         return Err(ApiProblem::not_found().detail("this mediator is not assigned to the case"));
     }
@@ -116,7 +116,7 @@ pub async fn upload(
         uploaded_by: caller.account_id,
         uploaded_at: state.clock.now(),
     };
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     documents::insert(&txn, &document, content).await?;
     let recorded = CaseEvent {
         detail: Some(format!(

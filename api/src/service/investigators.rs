@@ -14,10 +14,10 @@ use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, AssignmentId, ValidationErrors};
 use ipdr_persistence::repo::cases::{deadlines, events, investigators as on_cases};
 use ipdr_persistence::repo::investigators;
-use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, commit};
 
 use crate::problem::ApiProblem;
-use crate::service::cases::{event, open_deadlines};
+use crate::service::cases::{begin_case_write, event, open_deadlines};
 use crate::state::AppState;
 
 /// The pool ranked for `field` on `case`, with everyone excluded and why.
@@ -58,7 +58,7 @@ pub async fn assign(
     check_not_closed(case.status)?;
     let question =
         Reason::parse(&request.question).map_err(|e| ValidationErrors::one("question", e))?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     let facts =
         investigators::candidate_facts(&txn, case.id, Some(request.investigator), true).await?;
     let Some(facts) = facts.into_iter().next() else {
@@ -156,7 +156,7 @@ pub async fn parties_notified(
         )
         .into());
     }
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
     if assignment.parties_notified_on.is_some() {
         return Err(ApiProblem::conflict(
@@ -205,7 +205,7 @@ pub async fn request_recusal(
 ) -> Result<Assignment, ApiProblem> {
     check_not_closed(case.status)?;
     let grounds = Reason::parse(grounds).map_err(|e| ValidationErrors::one("grounds", e))?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
     let (next, reconsideration) = recusal::request(assignment.recusal_state())?;
     assignment.recusal = next.stage;
@@ -259,7 +259,7 @@ pub async fn decide_recusal(
 ) -> Result<Assignment, ApiProblem> {
     check_not_closed(case.status)?;
     let reason = Reason::parse(reason).map_err(|e| ValidationErrors::one("reason", e))?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
     let subject = r24_subject(id, assignment.recusal);
     let next = recusal::decide(assignment.recusal_state(), granted)?;
@@ -305,7 +305,7 @@ pub async fn release(
     id: AssignmentId,
 ) -> Result<Assignment, ApiProblem> {
     check_not_closed(case.status)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
     assignment.status = recusal::release(assignment.recusal_state())?.status;
     assignment.end_reason = Some(EndReason::Released);

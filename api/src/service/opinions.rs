@@ -9,11 +9,11 @@ use ipdr_domain::investigator::stored::{Assignment, Opinion, OpinionDocument};
 use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
 use ipdr_persistence::repo::cases::{events, investigators as on_cases};
-use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, commit};
 use sha2::{Digest, Sha256};
 
 use crate::problem::ApiProblem;
-use crate::service::cases::event;
+use crate::service::cases::{begin_case_write, event};
 use crate::state::AppState;
 
 /// The caller's assignment on the case, which must be active: a suspended investigator stops
@@ -43,7 +43,8 @@ pub async fn upload_document(
     content: Vec<u8>,
 ) -> Result<OpinionDocument, ApiProblem> {
     check_not_closed(case.status)?;
-    working_assignment(&state.db, caller, case).await?;
+    let txn = begin_case_write(state, case.id).await?;
+    working_assignment(&txn, caller, case).await?;
     if content.is_empty() {
         return Err(
             ValidationErrors::one("body", Invalid::new("required", "the file is empty")).into(),
@@ -56,7 +57,7 @@ pub async fn upload_document(
         size: u64::try_from(content.len()).unwrap_or(u64::MAX),
     };
     on_cases::add_opinion_document(
-        &state.db,
+        &txn,
         case.id,
         caller.account_id,
         &document,
@@ -64,6 +65,7 @@ pub async fn upload_document(
         state.clock.now(),
     )
     .await?;
+    commit(txn).await?;
     Ok(document)
 }
 
@@ -82,7 +84,7 @@ pub async fn submit(
 ) -> Result<Opinion, ApiProblem> {
     check_not_closed(case.status)?;
     let text = opinion_text(text)?;
-    let txn = begin_write(&state.db).await?;
+    let txn = begin_case_write(state, case.id).await?;
     let assignment = working_assignment(&txn, caller, case).await?;
     let mut attached = Vec::new();
     let mut errors = ValidationErrors::default();

@@ -160,6 +160,28 @@ pub async fn get(db: &impl ConnectionTrait, id: CaseId) -> Result<Option<Case>, 
     Ok(with_parties(db, vec![row]).await?.pop())
 }
 
+/// The case's status, read with the case row locked until the transaction ends (`FOR UPDATE`
+/// on PostgreSQL; on SQLite the write transaction already keeps other writers out). A change
+/// of the case committed meanwhile is seen; one attempted later waits for this transaction.
+///
+/// # Errors
+/// Database errors; a corrupt status.
+pub async fn lock_status(
+    db: &impl ConnectionTrait,
+    id: CaseId,
+) -> Result<Option<CaseStatus>, RepoError> {
+    let status: Option<String> = cases::Entity::find_by_id(id.as_uuid())
+        .select_only()
+        .column(cases::Column::Status)
+        .lock_exclusive()
+        .into_tuple()
+        .one(db)
+        .await?;
+    status
+        .map(|s| parse_stored("status", &s, CaseStatus::parse))
+        .transpose()
+}
+
 /// The cases an investigator holds an assignment on that has not ended.
 fn assigned_to(account: AccountId) -> SelectStatement {
     Query::select()
