@@ -9,7 +9,6 @@ use ipdr_persistence::repo::idempotency::{self, StoredResponse};
 use ipdr_persistence::repo::{Conflict, RepoError};
 use ipdr_persistence::{DatabaseTransaction, begin_write, commit};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::problem::ApiProblem;
 use crate::state::AppState;
@@ -48,7 +47,7 @@ pub fn fingerprint(request: &impl serde::Serialize) -> String {
     let canonical = serde_json::to_value(request)
         .map(|v| v.to_string())
         .unwrap_or_default();
-    hex::encode(Sha256::digest(canonical.as_bytes()))
+    ipdr_domain::sha256_hex(canonical.as_bytes())
 }
 
 fn replay(

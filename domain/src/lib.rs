@@ -23,6 +23,13 @@ pub mod validation;
 pub use ids::{AccountId, AssignmentId, CaseId, DocumentId, OrganizationId};
 pub use validation::{FieldError, Invalid, ValidationErrors};
 
+/// SHA-256 of `bytes` in lower-case hex: how files, agreement and opinion texts and request
+/// bodies are fingerprinted.
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// Whether an organisation or account may act. Disabled things keep their history but cannot log in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {

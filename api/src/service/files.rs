@@ -1,18 +1,17 @@
 //! Assignments and documents of a case.
-use ipdr_domain::access::Principal;
+use ipdr_domain::access::{Action, Principal};
 use ipdr_domain::case::DocumentKind;
 use ipdr_domain::case::files::{self, check_assignee};
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Assignment, Case, CaseEvent, Document};
 use ipdr_domain::validation::Invalid;
-use ipdr_domain::{AccountId, DocumentId, ValidationErrors};
+use ipdr_domain::{AccountId, CaseId, DocumentId, ValidationErrors, sha256_hex};
 use ipdr_persistence::commit;
 use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::cases::{assignments, documents, events};
-use sha2::{Digest, Sha256};
 
 use crate::problem::ApiProblem;
-use crate::service::cases::{begin_case_write, event};
+use crate::service::cases::{authorized, begin_case_write, event};
 use crate::state::AppState;
 
 /// Assigns an active mediator of the handling organisation to the case.
@@ -86,6 +85,58 @@ pub fn media_type(content_type: Option<&str>) -> String {
         )
 }
 
+/// The SHA-256 and size of an uploaded file, which may not be empty.
+///
+/// # Errors
+/// 422 on `body` for an empty file.
+pub(crate) fn fingerprint(content: &[u8]) -> Result<(String, u64), ApiProblem> {
+    files::check_content(content).map_err(|e| ValidationErrors::one("body", e))?;
+    let size = u64::try_from(content.len()).unwrap_or(u64::MAX);
+    Ok((sha256_hex(content), size))
+}
+
+/// The stored content with this SHA-256, which a document row names.
+///
+/// # Errors
+/// 500, also when the content is missing (the row and its content are written together).
+pub(crate) async fn stored_content(state: &AppState, sha256: &str) -> Result<Vec<u8>, ApiProblem> {
+    documents::content(&state.db, sha256)
+        .await?
+        .ok_or_else(ApiProblem::internal)
+}
+
+/// A document of a case the caller may read, with its content.
+///
+/// # Errors
+/// 404 for a case outside the caller's sight or an unknown document, 500.
+pub async fn download(
+    state: &AppState,
+    caller: &Principal,
+    case_id: CaseId,
+    id: DocumentId,
+) -> Result<(Document, Vec<u8>), ApiProblem> {
+    let case = authorized(state, caller, case_id, Action::Read).await?;
+    let document = documents::get(&state.db, case.id, id)
+        .await?
+        .ok_or_else(ApiProblem::not_found)?;
+    let content = stored_content(state, &document.sha256).await?;
+    Ok((document, content))
+}
+
+/// The documents of a case the caller may read, oldest first.
+///
+/// # Errors
+/// 404 for a case outside the caller's sight, 500.
+pub async fn list(
+    state: &AppState,
+    caller: &Principal,
+    case_id: CaseId,
+) -> Result<(Case, Vec<Document>), ApiProblem> {
+    let case = authorized(state, caller, case_id, Action::Read).await?;
+    let items = documents::list(&state.db, case.id).await?;
+    Ok((case, items))
+}
+
 /// Stores a document of a case (its content once per SHA-256) and records it in the timeline.
 ///
 /// # Errors
@@ -100,19 +151,15 @@ pub async fn upload(
     content: Vec<u8>,
 ) -> Result<Document, ApiProblem> {
     check_not_closed(case.status)?;
-    if content.is_empty() {
-        return Err(
-            ValidationErrors::one("body", Invalid::new("required", "the file is empty")).into(),
-        );
-    }
+    let (sha256, size) = fingerprint(&content)?;
     let document = Document {
         id: DocumentId::from(uuid::Uuid::now_v7()),
         case_id: case.id,
         kind,
         filename,
         media_type,
-        size: u64::try_from(content.len()).unwrap_or(u64::MAX),
-        sha256: hex::encode(Sha256::digest(&content)),
+        size,
+        sha256,
         uploaded_by: caller.account_id,
         uploaded_at: state.clock.now(),
     };

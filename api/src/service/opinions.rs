@@ -1,19 +1,19 @@
 //! Technical opinions (R23): written by the assigned investigator, submitted once per version,
 //! corrected by new versions, read only by the case's mediators and court and the author.
-use ipdr_domain::ValidationErrors;
-use ipdr_domain::access::Principal;
-use ipdr_domain::account::Role;
+use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Case, CaseEvent};
 use ipdr_domain::investigator::stored::{Assignment, Opinion, OpinionDocument};
 use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
+use ipdr_domain::{CaseId, ValidationErrors, sha256_hex};
 use ipdr_persistence::repo::cases::{events, investigators as on_cases};
 use ipdr_persistence::{ConnectionTrait, commit};
-use sha2::{Digest, Sha256};
 
+use crate::error::permit;
 use crate::problem::ApiProblem;
-use crate::service::cases::{begin_case_write, event};
+use crate::service::cases::{authorized, begin_case_write, case_ref, event};
+use crate::service::files::{fingerprint, stored_content};
 use crate::state::AppState;
 
 /// The caller's assignment on the case, which must be active: a suspended investigator stops
@@ -45,16 +45,12 @@ pub async fn upload_document(
     check_not_closed(case.status)?;
     let txn = begin_case_write(state, case.id).await?;
     working_assignment(&txn, caller, case).await?;
-    if content.is_empty() {
-        return Err(
-            ValidationErrors::one("body", Invalid::new("required", "the file is empty")).into(),
-        );
-    }
+    let (sha256, size) = fingerprint(&content)?;
     let document = OpinionDocument {
-        sha256: hex::encode(Sha256::digest(&content)),
+        sha256,
         filename,
         media_type,
-        size: u64::try_from(content.len()).unwrap_or(u64::MAX),
+        size,
     };
     on_cases::add_opinion_document(
         &txn,
@@ -112,7 +108,7 @@ pub async fn submit(
         version: u32::try_from(previous + 1).unwrap_or(u32::MAX),
         case_id: case.id,
         author_id: caller.account_id,
-        digest: hex::encode(Sha256::digest(text.as_bytes())),
+        digest: sha256_hex(text.as_bytes()),
         text,
         documents: attached,
         submitted_at: state.clock.now(),
@@ -134,22 +130,53 @@ pub async fn submit(
     Ok(opinion)
 }
 
-/// The opinions the caller may read: all of the case's for its mediators and court, their own
-/// for an investigator.
+/// The case and the opinions on it the caller may read (R23): all of them for the case's
+/// mediators and court, their own for an investigator. Whether the caller reads opinions of the
+/// case at all, and each opinion, is the access policy's decision.
 ///
 /// # Errors
-/// 500.
+/// 404 for a case outside the caller's sight or whose opinions are not theirs to read, 500.
 pub async fn readable(
     state: &AppState,
     caller: &Principal,
-    case: &Case,
-) -> Result<Vec<Opinion>, ApiProblem> {
+    id: CaseId,
+) -> Result<(Case, Vec<Opinion>), ApiProblem> {
+    let case = authorized(state, caller, id, Action::Read).await?;
+    let reference = case_ref(&state.db, caller, &case).await?;
+    let opinion = |caller_is_author| Resource::Opinion {
+        case: reference,
+        caller_is_author,
+    };
+    // Could the caller read any opinion here (as an author, if an investigator)?
+    permit(authorize(caller, Action::Read, &opinion(true)))?;
     let all = on_cases::opinions_of_case(&state.db, case.id).await?;
-    Ok(match caller.role {
-        Role::Investigator => all
-            .into_iter()
-            .filter(|o| o.author_id == caller.account_id)
-            .collect(),
-        _ => all,
-    })
+    let readable = all
+        .into_iter()
+        .filter(|o| {
+            let is_author = o.author_id == caller.account_id;
+            authorize(caller, Action::Read, &opinion(is_author)) == Decision::Allow
+        })
+        .collect();
+    Ok((case, readable))
+}
+
+/// A document named by an opinion the caller may read, with its content.
+///
+/// # Errors
+/// 404 (see [`readable`], or no readable opinion names it), 500.
+pub async fn download_document(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    sha256: &str,
+) -> Result<(OpinionDocument, Vec<u8>), ApiProblem> {
+    let wanted = sha256.to_lowercase();
+    let (_, opinions) = readable(state, caller, id).await?;
+    let document = opinions
+        .into_iter()
+        .flat_map(|o| o.documents)
+        .find(|d| d.sha256 == wanted)
+        .ok_or_else(ApiProblem::not_found)?;
+    let content = stored_content(state, &document.sha256).await?;
+    Ok((document, content))
 }

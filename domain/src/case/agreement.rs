@@ -5,7 +5,6 @@
 //! signatures, seals or fingerprints, recorded by the mediator — and nothing of it may change
 //! after the first signature. An agreement that decides the ownership or validity of an IP right
 //! (确权) is flagged: such agreements cannot be judicially confirmed (R12).
-use sha2::{Digest, Sha256};
 
 use crate::case::intake::Party;
 use crate::case::{CaseStatus, Refusal, refuse};
@@ -71,7 +70,7 @@ impl AgreementContent {
 
     /// The SHA-256 of the text, lower-case hex.
     pub fn digest(&self) -> String {
-        hex::encode(Sha256::digest(self.text.as_bytes()))
+        crate::sha256_hex(self.text.as_bytes())
     }
 }
 

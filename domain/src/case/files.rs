@@ -1,4 +1,4 @@
-//! Who may work on a case, and what a case's documents may be called.
+//! Who may work on a case, and what a case's documents may be and be called.
 use crate::account::Role;
 use crate::validation::{Invalid, bounded_text};
 use crate::{OrganizationId, Status};
@@ -23,6 +23,18 @@ pub fn check_assignee(
             "not_a_mediator_here",
             "an active mediator of the organisation handling the case",
         ))
+    }
+}
+
+/// An uploaded file has content.
+///
+/// # Errors
+/// `required` for an empty file.
+pub fn check_content(content: &[u8]) -> Result<(), Invalid> {
+    if content.is_empty() {
+        Err(Invalid::new("required", "the file is empty"))
+    } else {
+        Ok(())
     }
 }
 

@@ -1,18 +1,17 @@
 //! `/api/v1/cases/{id}/documents`: evidence and agreement files, stored by SHA-256.
 use ipdr_domain::access::Action;
 use ipdr_domain::{CaseId, DocumentId};
-use ipdr_persistence::repo::cases::documents;
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
+use poem_openapi::payload::{Attachment, Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use uuid::Uuid;
 
+use super::attachment;
 use super::views::DocumentView;
 use crate::auth::BearerAuth;
 use crate::error::{ApiResult, status};
-use crate::problem::ApiProblem;
 use crate::service;
 use crate::state::AppState;
 use crate::v1::ApiTags;
@@ -126,9 +125,7 @@ impl CaseDocumentsApi {
         caller: BearerAuth,
         id: Path<Uuid>,
     ) -> ApiResult<DocumentsFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
-        let items = documents::list(&state.db, case.id).await?;
+        let (case, items) = service::files::list(&state, &caller.0, CaseId::from(id.0)).await?;
         Ok(DocumentsFound::Ok(Json(DocumentList {
             case_id: case.id.as_uuid(),
             items: items.into_iter().map(Into::into).collect(),
@@ -151,17 +148,16 @@ impl CaseDocumentsApi {
         id: Path<Uuid>,
         document_id: Path<Uuid>,
     ) -> ApiResult<DocumentContent, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
-        let document = documents::get(&state.db, case.id, DocumentId::from(document_id.0))
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
-        let content = documents::content(&state.db, &document.sha256)
-            .await?
-            .ok_or_else(ApiProblem::internal)?;
-        let attachment = Attachment::new(content)
-            .attachment_type(AttachmentType::Attachment)
-            .filename(document.filename);
-        Ok(DocumentContent::Ok(attachment, document.sha256))
+        let (document, content) = service::files::download(
+            &state,
+            &caller.0,
+            CaseId::from(id.0),
+            DocumentId::from(document_id.0),
+        )
+        .await?;
+        Ok(DocumentContent::Ok(
+            attachment(content, document.filename),
+            document.sha256,
+        ))
     }
 }

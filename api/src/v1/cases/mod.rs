@@ -16,7 +16,7 @@ use ipdr_domain::{CaseId, OrganizationId};
 use ipdr_persistence::repo::cases::{self, CaseFilter, events};
 use poem::web::Data;
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Attachment, AttachmentType, Json};
 use poem_openapi::types::{ParseFromJSON, ToJSON};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::{Deserialize, Serialize};
@@ -184,6 +184,13 @@ pub enum TimelineFound {
     /// Every change of the case, oldest first.
     #[oai(status = 200)]
     Ok(Json<Timeline>),
+}
+
+/// A stored file offered for download under its uploaded name.
+pub fn attachment(content: Vec<u8>, filename: String) -> Attachment<Vec<u8>> {
+    Attachment::new(content)
+        .attachment_type(AttachmentType::Attachment)
+        .filename(filename)
 }
 
 /// `"<version>"`, the entity tag of a case.

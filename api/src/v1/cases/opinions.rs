@@ -2,23 +2,20 @@
 //! and their author only.
 use chrono::{DateTime, Utc};
 use ipdr_domain::CaseId;
-use ipdr_domain::access::{Action, Principal, Resource, authorize};
-use ipdr_domain::account::Role;
-use ipdr_domain::case::stored::Case;
+use ipdr_domain::access::Action;
 use ipdr_domain::investigator::stored::{Opinion, OpinionDocument};
-use ipdr_persistence::repo::cases::documents;
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
+use poem_openapi::payload::{Attachment, Binary, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::attachment;
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
-use crate::problem::ApiProblem;
+use crate::error::{ApiResult, status};
 use crate::service;
 use crate::state::AppState;
 use crate::v1::ApiTags;
@@ -122,19 +119,6 @@ pub enum OpinionDocumentContent {
     Ok(Attachment<Vec<u8>>),
 }
 
-/// A case whose opinions the caller may read (R23): its mediators and court, and investigators
-/// for their own; everyone else gets 404, as if there were none.
-async fn readable_case(state: &AppState, caller: &Principal, id: Uuid) -> Result<Case, ApiProblem> {
-    let case = service::cases::authorized(state, caller, CaseId::from(id), Action::Read).await?;
-    let reference = service::cases::case_ref(&state.db, caller, &case).await?;
-    let opinion = Resource::Opinion {
-        case: reference,
-        caller_is_author: caller.role == Role::Investigator,
-    };
-    permit(authorize(caller, Action::Read, &opinion))?;
-    Ok(case)
-}
-
 #[OpenApi(prefix_path = "/api/v1/cases", tag = "ApiTags::Opinions")]
 impl OpinionsApi {
     /// Upload a document for my opinion.
@@ -229,8 +213,8 @@ impl OpinionsApi {
         caller: BearerAuth,
         id: Path<Uuid>,
     ) -> ApiResult<Opinions, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case = readable_case(&state, &caller.0, id.0).await?;
-        let items = service::opinions::readable(&state, &caller.0, &case).await?;
+        let (case, items) =
+            service::opinions::readable(&state, &caller.0, CaseId::from(id.0)).await?;
         Ok(Opinions::Ok(Json(OpinionList {
             case_id: case.id.as_uuid(),
             items: items.into_iter().map(Into::into).collect(),
@@ -252,20 +236,12 @@ impl OpinionsApi {
         id: Path<Uuid>,
         sha256: Path<String>,
     ) -> ApiResult<OpinionDocumentContent, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case = readable_case(&state, &caller.0, id.0).await?;
-        let wanted = sha256.0.to_lowercase();
-        let document = service::opinions::readable(&state, &caller.0, &case)
-            .await?
-            .into_iter()
-            .flat_map(|o| o.documents)
-            .find(|d| d.sha256 == wanted)
-            .ok_or_else(ApiProblem::not_found)?;
-        let content = documents::content(&state.db, &document.sha256)
-            .await?
-            .ok_or_else(ApiProblem::internal)?;
-        let attachment = Attachment::new(content)
-            .attachment_type(AttachmentType::Attachment)
-            .filename(document.filename);
-        Ok(OpinionDocumentContent::Ok(attachment))
+        let (document, content) =
+            service::opinions::download_document(&state, &caller.0, CaseId::from(id.0), &sha256.0)
+                .await?;
+        Ok(OpinionDocumentContent::Ok(attachment(
+            content,
+            document.filename,
+        )))
     }
 }
