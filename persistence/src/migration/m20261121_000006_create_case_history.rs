@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -19,25 +21,12 @@ impl MigrationTrait for Migration {
                     .col(string_null("from_status"))
                     .col(string_null("to_status"))
                     .col(text_null("detail"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk-case_events-case_id")
-                            .from("case_events", "case_id")
-                            .to("cases", "id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk("case_events", "case_id", "cases", "id"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx-case_events-case_id-id")
-                    .table("case_events")
-                    .col("case_id")
-                    .col("id")
-                    .to_owned(),
-            )
+            .create_index(index("case_events", &["case_id", "id"]))
             .await?;
 
         manager
@@ -58,27 +47,16 @@ impl MigrationTrait for Migration {
                     .col(string("status"))
                     .col(date_null("met_on"))
                     .primary_key(Index::create().col("case_id").col("rule").col("subject"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk-case_deadlines-case_id")
-                            .from("case_deadlines", "case_id")
-                            .to("cases", "id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk("case_deadlines", "case_id", "cases", "id"))
                     .to_owned(),
             )
             .await?;
         // "Open deadlines of my organisation, by due date" and "is this case overdue".
         manager
-            .create_index(
-                Index::create()
-                    .name("idx-case_deadlines-organization_id-status-due_on")
-                    .table("case_deadlines")
-                    .col("organization_id")
-                    .col("status")
-                    .col("due_on")
-                    .to_owned(),
-            )
+            .create_index(index(
+                "case_deadlines",
+                &["organization_id", "status", "due_on"],
+            ))
             .await
     }
 

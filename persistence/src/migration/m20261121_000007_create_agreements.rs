@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::helpers::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -18,13 +20,7 @@ impl MigrationTrait for Migration {
                     .col(uuid("recorded_by"))
                     .col(timestamp_with_time_zone("recorded_at"))
                     .col(timestamp_with_time_zone_null("effective_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk-case_agreements-case_id")
-                            .from("case_agreements", "case_id")
-                            .to("cases", "id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk("case_agreements", "case_id", "cases", "id"))
                     .to_owned(),
             )
             .await?;
@@ -38,13 +34,12 @@ impl MigrationTrait for Migration {
                     .col(uuid("recorded_by"))
                     .col(timestamp_with_time_zone("recorded_at"))
                     .primary_key(Index::create().col("case_id").col("signer"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk-agreement_signatures-case_id")
-                            .from("agreement_signatures", "case_id")
-                            .to("case_agreements", "case_id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk(
+                        "agreement_signatures",
+                        "case_id",
+                        "case_agreements",
+                        "case_id",
+                    ))
                     .to_owned(),
             )
             .await

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -30,32 +32,13 @@ impl MigrationTrait for Migration {
                     .col(string("sha256"))
                     .col(uuid("uploaded_by"))
                     .col(timestamp_with_time_zone("uploaded_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk-case_documents-case_id")
-                            .from("case_documents", "case_id")
-                            .to("cases", "id")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk-case_documents-sha256")
-                            .from("case_documents", "sha256")
-                            .to("blobs", "sha256")
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk("case_documents", "case_id", "cases", "id"))
+                    .foreign_key(&mut fk("case_documents", "sha256", "blobs", "sha256"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx-case_documents-case_id-id")
-                    .table("case_documents")
-                    .col("case_id")
-                    .col("id")
-                    .to_owned(),
-            )
+            .create_index(index("case_documents", &["case_id", "id"]))
             .await
     }
 
