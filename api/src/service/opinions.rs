@@ -98,14 +98,10 @@ pub async fn submit(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let previous = on_cases::opinions_of_case(&txn, case.id)
-        .await?
-        .iter()
-        .filter(|o| o.assignment_id == assignment.id)
-        .count();
+    let latest = on_cases::latest_opinion_version(&txn, assignment.id).await?;
     let opinion = Opinion {
         assignment_id: assignment.id,
-        version: u32::try_from(previous + 1).unwrap_or(u32::MAX),
+        version: latest.saturating_add(1),
         case_id: case.id,
         author_id: caller.account_id,
         digest: sha256_hex(text.as_bytes()),

@@ -4,7 +4,7 @@ use ipdr_domain::calendar::{Calendar, YearCalendar};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Set};
 
-use super::RepoError;
+use super::{RepoError, json_text};
 use crate::entity::calendar_years::{self, Column, Entity};
 
 /// A year as shipped in `persistence/data/calendar/YYYY.json`: days off as inclusive ranges.
@@ -55,8 +55,7 @@ impl ShippedYear {
 }
 
 fn dates_json(dates: impl IntoIterator<Item = NaiveDate>) -> String {
-    serde_json::to_string(&dates.into_iter().collect::<Vec<_>>())
-        .unwrap_or_else(|_| "[]".to_owned())
+    json_text(&dates.into_iter().collect::<Vec<_>>())
 }
 
 /// A stored year and where it came from.

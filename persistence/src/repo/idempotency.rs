@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use ipdr_domain::AccountId;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
-use super::{Conflict, RepoError, violates_unique};
+use super::{Conflict, RepoError, stored_int, violates_unique};
 use crate::entity::idempotency_keys::{self, Entity};
 
 /// A remembered answer.
@@ -17,21 +17,24 @@ pub struct StoredResponse {
 }
 
 /// # Errors
-/// Database errors.
+/// Database errors; a corrupt row.
 pub async fn find(
     db: &impl ConnectionTrait,
     account: AccountId,
     key: &str,
 ) -> Result<Option<StoredResponse>, RepoError> {
-    Ok(Entity::find_by_id((account.as_uuid(), key.to_owned()))
+    let Some(row) = Entity::find_by_id((account.as_uuid(), key.to_owned()))
         .one(db)
         .await?
-        .map(|row| StoredResponse {
-            operation: row.operation,
-            request_hash: row.request_hash,
-            status: u16::try_from(row.status).unwrap_or(500),
-            response: row.response,
-        }))
+    else {
+        return Ok(None);
+    };
+    Ok(Some(StoredResponse {
+        status: stored_int("idempotent answer status", row.status)?,
+        operation: row.operation,
+        request_hash: row.request_hash,
+        response: row.response,
+    }))
 }
 
 /// Remembers the answer; call in the transaction that made it.

@@ -3,11 +3,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use ipdr_domain::account::Role;
+use ipdr_domain::case::CaseStatus;
 use ipdr_domain::investigator::candidates::CandidateFacts;
 use ipdr_domain::investigator::stored::{EndReason, Profile, StoredConflict};
 use ipdr_domain::investigator::{
-    Affiliation, AssignmentStatus, ConflictKind, DeclaredConflict, Procedure, ProfileInput,
-    TechnicalField,
+    Affiliation, AssignmentStatus, ConflictKind, DeclaredConflict, ProfileInput, TechnicalField,
 };
 use ipdr_domain::{AccountId, CaseId, OrganizationId, Status};
 use sea_orm::ExprTrait;
@@ -17,7 +17,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::{Conflict, Page, PageRequest, RepoError, parse_stored, violates_unique};
+use super::{Conflict, Page, PageRequest, RepoError, parse_stored, stored_int, violates_unique};
 use crate::entity::{
     accounts, cases, investigator_assignments, investigator_conflicts, investigators,
 };
@@ -44,7 +44,7 @@ fn profile(row: investigators::Model, display_name: String) -> Result<Profile, R
         affiliation: parse_stored("affiliation", &row.affiliation, Affiliation::parse)?,
         contributed_by: row.contributed_by.into(),
         active: row.active,
-        max_assignments: u32::try_from(row.max_assignments).unwrap_or(0),
+        max_assignments: stored_int("max assignments", row.max_assignments)?,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -267,7 +267,9 @@ pub async fn candidate_facts(
             ))
             .ne(AssignmentStatus::Ended.as_str()),
         )
-        .and_where(Expr::col((cases::Entity, cases::Column::Status)).ne("closed"))
+        .and_where(
+            Expr::col((cases::Entity, cases::Column::Status)).ne(CaseStatus::Closed.as_str()),
+        )
         .and_where(
             Expr::col((
                 investigator_assignments::Entity,
@@ -304,18 +306,19 @@ pub async fn candidate_facts(
         .filter(investigator_assignments::Column::CaseId.eq(case_id.as_uuid()))
         .filter(investigator_assignments::Column::InvestigatorId.is_in(ids))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(super::cases::investigators::assignment)
+        .collect::<Result<Vec<_>, _>>()?;
 
     profiles
         .into_iter()
         .map(|p| {
             let id = p.account_id.as_uuid();
-            let mine: Vec<&investigator_assignments::Model> =
-                on_case.iter().filter(|a| a.investigator_id == id).collect();
-            let procedures_on_case = mine
+            let mine: Vec<_> = on_case
                 .iter()
-                .map(|a| parse_stored("procedure", &a.procedure, Procedure::parse))
-                .collect::<Result<Vec<_>, _>>()?;
+                .filter(|a| a.investigator_id == p.account_id)
+                .collect();
             Ok(CandidateFacts {
                 account_id: p.account_id,
                 display_name: p.display_name,
@@ -323,13 +326,11 @@ pub async fn candidate_facts(
                 load: load.get(&id).copied().unwrap_or(0),
                 max_assignments: p.max_assignments,
                 conflicts: declared.remove(&id).unwrap_or_default(),
-                procedures_on_case,
-                assigned_on_case: mine
-                    .iter()
-                    .any(|a| a.status != AssignmentStatus::Ended.as_str()),
+                procedures_on_case: mine.iter().map(|a| a.procedure).collect(),
+                assigned_on_case: mine.iter().any(|a| a.status != AssignmentStatus::Ended),
                 recused_from_case: mine
                     .iter()
-                    .any(|a| a.end_reason.as_deref() == Some(EndReason::Recused.as_str())),
+                    .any(|a| a.end_reason == Some(EndReason::Recused)),
             })
         })
         .collect()

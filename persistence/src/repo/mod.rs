@@ -103,3 +103,51 @@ pub(crate) fn parse_stored<T>(
 ) -> Result<T, RepoError> {
     parse(value).ok_or_else(|| RepoError::Corrupt(format!("{what} `{value}`")))
 }
+
+/// A stored integer in the domain's type, or the row is corrupt (a negative size, say).
+pub(crate) fn stored_int<T: TryFrom<i64>>(
+    what: &str,
+    value: impl Into<i64>,
+) -> Result<T, RepoError> {
+    let value = value.into();
+    T::try_from(value).map_err(|_| RepoError::Corrupt(format!("{what} {value}")))
+}
+
+/// A list kept as JSON text. Lists of strings, dates and plain records always serialise.
+pub(crate) fn json_text<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A JSON column read back, or the row is corrupt.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    text: &str,
+) -> Result<T, RepoError> {
+    serde_json::from_str(text).map_err(|e| RepoError::Corrupt(format!("{what}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_integers_and_bad_json_are_corrupt_rows_not_defaults() {
+        assert_eq!(stored_int::<u64>("size", 7_i64).unwrap(), 7);
+        assert!(matches!(
+            stored_int::<u64>("size", -1_i64),
+            Err(RepoError::Corrupt(what)) if what == "size -1"
+        ));
+        assert!(matches!(
+            stored_int::<u16>("status", 70_000),
+            Err(RepoError::Corrupt(_))
+        ));
+        assert_eq!(
+            parse_json::<Vec<String>>("terms", &json_text(&["甲"])).unwrap(),
+            ["甲"]
+        );
+        assert!(matches!(
+            parse_json::<Vec<String>>("terms", "[1"),
+            Err(RepoError::Corrupt(what)) if what.starts_with("terms: ")
+        ));
+    }
+}

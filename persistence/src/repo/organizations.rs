@@ -10,7 +10,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::{Conflict, Page, PageRequest, RepoError, parse_stored, violates_unique};
+use super::{Conflict, Page, PageRequest, RepoError, parse_stored, stored_int, violates_unique};
 use crate::entity::organizations::{self, Column, Entity};
 
 /// Optional filters of [`list`]; `None` means any.
@@ -38,7 +38,8 @@ impl TryFrom<organizations::Model> for Organization {
             status: parse_stored("status", &row.status, Status::parse)?,
             people_mediation_days: row
                 .people_mediation_days
-                .and_then(|d| u32::try_from(d).ok()),
+                .map(|d| stored_int("people mediation days", d))
+                .transpose()?,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{agreement_signatures, case_agreements};
-use crate::repo::{RepoError, parse_stored, violates_unique};
+use crate::repo::{RepoError, json_text, parse_stored, violates_unique};
 
 fn signer_name(signer: Signer) -> String {
     match signer {
@@ -83,7 +83,7 @@ pub async fn put(
     case_agreements::Entity::insert(case_agreements::ActiveModel {
         case_id: Set(case_id.as_uuid()),
         text: Set(content.text.clone()),
-        terms: Set(serde_json::to_string(&content.terms).unwrap_or_else(|_| "[]".to_owned())),
+        terms: Set(json_text(&content.terms)),
         decides_ownership_or_validity: Set(content.decides_ownership_or_validity),
         digest: Set(content.digest()),
         recorded_by: Set(recorded_by.as_uuid()),

@@ -5,7 +5,7 @@ use ipdr_domain::{CaseId, DocumentId};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{blobs, case_documents};
-use crate::repo::{RepoError, parse_stored};
+use crate::repo::{RepoError, parse_stored, stored_int};
 
 fn from_row(row: case_documents::Model) -> Result<Document, RepoError> {
     Ok(Document {
@@ -14,7 +14,7 @@ fn from_row(row: case_documents::Model) -> Result<Document, RepoError> {
         kind: parse_stored("document kind", &row.kind, DocumentKind::parse)?,
         filename: row.filename,
         media_type: row.media_type,
-        size: u64::try_from(row.size).unwrap_or_default(),
+        size: stored_int("document size", row.size)?,
         sha256: row.sha256,
         uploaded_by: row.uploaded_by.into(),
         uploaded_at: row.uploaded_at,

@@ -5,13 +5,16 @@ use ipdr_domain::investigator::stored::{Assignment, EndReason, Opinion, OpinionD
 use ipdr_domain::investigator::{AssignmentStatus, Procedure, TechnicalField};
 use ipdr_domain::{AccountId, AssignmentId, CaseId};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::entity::{investigator_assignments as ia, opinion_documents, technical_opinions};
-use crate::repo::{Conflict, RepoError, parse_stored, violates_unique};
+use crate::repo::{
+    Conflict, RepoError, json_text, parse_json, parse_stored, stored_int, violates_unique,
+};
 
-fn assignment(row: ia::Model) -> Result<Assignment, RepoError> {
+pub(crate) fn assignment(row: ia::Model) -> Result<Assignment, RepoError> {
     Ok(Assignment {
         id: row.id.into(),
         case_id: row.case_id.into(),
@@ -167,18 +170,21 @@ pub async fn opinion_document(
     author: AccountId,
     sha256: &str,
 ) -> Result<Option<OpinionDocument>, RepoError> {
-    Ok(opinion_documents::Entity::find_by_id((
+    let Some(row) = opinion_documents::Entity::find_by_id((
         case_id.as_uuid(),
         author.as_uuid(),
         sha256.to_owned(),
     ))
     .one(db)
     .await?
-    .map(|d| OpinionDocument {
-        sha256: d.sha256,
-        filename: d.filename,
-        media_type: d.media_type,
-        size: u64::try_from(d.size).unwrap_or_default(),
+    else {
+        return Ok(None);
+    };
+    Ok(Some(OpinionDocument {
+        size: stored_int("opinion document size", row.size)?,
+        sha256: row.sha256,
+        filename: row.filename,
+        media_type: row.media_type,
     }))
 }
 
@@ -191,11 +197,13 @@ struct DocumentRow {
 }
 
 fn opinion(row: technical_opinions::Model) -> Result<Opinion, RepoError> {
-    let documents: Vec<DocumentRow> = serde_json::from_str(&row.documents)
-        .map_err(|_| RepoError::Corrupt(format!("opinion documents of {}", row.assignment_id)))?;
+    let documents: Vec<DocumentRow> = parse_json(
+        &format!("opinion documents of {}", row.assignment_id),
+        &row.documents,
+    )?;
     Ok(Opinion {
         assignment_id: row.assignment_id.into(),
-        version: u32::try_from(row.version).unwrap_or_default(),
+        version: stored_int("opinion version", row.version)?,
         case_id: row.case_id.into(),
         author_id: row.author_id.into(),
         text: row.text,
@@ -211,6 +219,24 @@ fn opinion(row: technical_opinions::Model) -> Result<Opinion, RepoError> {
             .collect(),
         submitted_at: row.submitted_at,
     })
+}
+
+/// The latest opinion version submitted on the assignment, 0 before the first.
+///
+/// # Errors
+/// Database errors; a corrupt version.
+pub async fn latest_opinion_version(
+    db: &impl ConnectionTrait,
+    assignment: AssignmentId,
+) -> Result<u32, RepoError> {
+    let latest: Option<Option<i32>> = technical_opinions::Entity::find()
+        .select_only()
+        .column_as(technical_opinions::Column::Version.max(), "latest")
+        .filter(technical_opinions::Column::AssignmentId.eq(assignment.as_uuid()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    stored_int("opinion version", latest.flatten().unwrap_or(0))
 }
 
 /// Stores a submitted opinion version (the caller numbered it).
@@ -235,7 +261,7 @@ pub async fn insert_opinion(db: &impl ConnectionTrait, o: &Opinion) -> Result<()
         author_id: Set(o.author_id.as_uuid()),
         text: Set(o.text.clone()),
         digest: Set(o.digest.clone()),
-        documents: Set(serde_json::to_string(&documents).unwrap_or_else(|_| "[]".to_owned())),
+        documents: Set(json_text(&documents)),
         submitted_at: Set(o.submitted_at),
     })
     .exec(db)

@@ -12,10 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::access::CaseScope;
 use ipdr_domain::case::identifiers::CreditCode;
 use ipdr_domain::case::intake::{Agent, Party};
-use ipdr_domain::case::stored::Case;
+use ipdr_domain::case::stored::{Case, DeadlineStatus};
 use ipdr_domain::case::{
     CaseStatus, Consent, CourtProcedure, IpType, PartyKind, Route, Side, Track,
 };
+use ipdr_domain::investigator::AssignmentStatus;
 use ipdr_domain::{AccountId, CaseId};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
@@ -24,7 +25,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Page, PageRequest, RepoError, parse_stored};
+use super::{Page, PageRequest, RepoError, json_text, parse_stored};
 use crate::entity::{
     case_assignments, case_deadlines, case_parties, case_search_terms, cases,
     investigator_assignments,
@@ -48,7 +49,7 @@ pub(crate) fn agents_json(agents: &[Agent]) -> String {
             firm: a.firm.clone(),
         })
         .collect();
-    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_owned())
+    json_text(&rows)
 }
 
 fn party(row: case_parties::Model) -> Result<Party, RepoError> {
@@ -190,7 +191,10 @@ fn assigned_to(account: AccountId) -> SelectStatement {
         .and_where(
             Expr::col(investigator_assignments::Column::InvestigatorId).eq(account.as_uuid()),
         )
-        .and_where(Expr::col(investigator_assignments::Column::Status).ne("ended"))
+        .and_where(
+            Expr::col(investigator_assignments::Column::Status)
+                .ne(AssignmentStatus::Ended.as_str()),
+        )
         .to_owned()
 }
 
@@ -284,7 +288,7 @@ pub async fn list(
         let mut late = Query::select()
             .column(case_deadlines::Column::CaseId)
             .from(case_deadlines::Entity)
-            .and_where(Expr::col(case_deadlines::Column::Status).eq("open"))
+            .and_where(Expr::col(case_deadlines::Column::Status).eq(DeadlineStatus::Open.as_str()))
             .and_where(Expr::col(case_deadlines::Column::DueOn).lt(filter.today))
             .to_owned();
         // Within the handling organisation the (organization_id, status, due_on) index serves.

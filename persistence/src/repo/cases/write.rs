@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
 
 use super::agents_json;
 use crate::entity::{case_number_counters, case_parties, case_search_terms, cases};
-use crate::repo::RepoError;
+use crate::repo::{RepoError, json_text};
 
 /// Stores a new `submitted` case with its parties and search terms. Call inside the
 /// transaction that also writes its first timeline event and deadlines.
@@ -59,7 +59,7 @@ pub async fn insert(
         ip_type: Set(case.ip_type.as_str().to_owned()),
         right_identifier: Set(case.right.clone()),
         right_title: Set(case.right_title.clone()),
-        claims: Set(serde_json::to_string(&case.claims).unwrap_or_else(|_| "[]".to_owned())),
+        claims: Set(json_text(&case.claims)),
         amount_fen: Set(case.amount_fen),
         city: Set(case.city.clone()),
         court_procedure: Set(case.court_procedure.map(|p| p.as_str().to_owned())),
