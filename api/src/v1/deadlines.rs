@@ -12,7 +12,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
 use super::cases::views::DeadlineView;
-use super::paging::{DEFAULT_LIMIT, MAX_LIMIT};
+use super::paging::{self, invalid_cursor};
 use super::wire::DeadlineStatusName;
 use crate::auth::BearerAuth;
 use crate::error::{ApiResult, permit, status};
@@ -48,28 +48,24 @@ fn encode(cursor: &DeadlineCursor) -> String {
 }
 
 fn decode(raw: &str) -> Result<DeadlineCursor, ApiProblem> {
-    let bad = || {
-        ApiProblem::bad_request("invalid_parameter", "parameter `cursor` is invalid").field(
-            "cursor",
-            "invalid_value",
-            "not a cursor returned by this API",
-        )
-    };
     let text = URL_SAFE_NO_PAD
         .decode(raw)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(bad)?;
+        .ok_or_else(invalid_cursor)?;
     let mut parts = text.splitn(4, '|');
     let due_on = parts
         .next()
         .and_then(|d| d.parse::<NaiveDate>().ok())
-        .ok_or_else(bad)?;
+        .ok_or_else(invalid_cursor)?;
     let case_id = parts
         .next()
         .and_then(|c| c.parse::<uuid::Uuid>().ok())
-        .ok_or_else(bad)?;
-    let rule = parts.next().and_then(DeadlineRule::parse).ok_or_else(bad)?;
+        .ok_or_else(invalid_cursor)?;
+    let rule = parts
+        .next()
+        .and_then(DeadlineRule::parse)
+        .ok_or_else(invalid_cursor)?;
     let subject = parts.next().unwrap_or_default().to_owned();
     Ok(DeadlineCursor {
         due_on,
@@ -84,7 +80,7 @@ impl DeadlinesApi {
     /// List deadlines.
     ///
     /// The deadlines of the cases the caller may see (a mediator's or auditor's organisation,
-    /// a court's referred cases), soonest first, each with its rule (R8, R15, R16, R19), its
+    /// a court's referred cases), soonest first, each with its rule (R8, R15, R16, R19, R22, R24), its
     /// last day on the official working-day calendar and whether it is overdue. Filters:
     /// `status` (`open` by default — pass `met` for the met ones), `due_from` / `due_to`
     /// (inclusive dates), `overdue`.
@@ -117,8 +113,8 @@ impl DeadlinesApi {
             overdue: overdue.0,
             today,
         };
-        let limit = u64::from(limit.0.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT));
-        let (items, next) = deadlines::list(&state.db, &filter, after.as_ref(), limit).await?;
+        let (items, next) =
+            deadlines::list(&state.db, &filter, after.as_ref(), paging::limit(limit.0)).await?;
         Ok(DeadlineList::Ok(Json(DeadlinePage {
             items: items
                 .into_iter()

@@ -14,30 +14,37 @@ pub fn encode_cursor(after: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(after.as_bytes())
 }
 
+/// The 400 for a `cursor` this API did not produce.
+pub fn invalid_cursor() -> ApiProblem {
+    ApiProblem::bad_request("invalid_parameter", "parameter `cursor` is invalid").field(
+        "cursor",
+        "invalid_value",
+        "not a cursor returned by this API",
+    )
+}
+
+/// The page size asked for, defaulted and kept within bounds.
+pub fn limit(asked: Option<u32>) -> u64 {
+    u64::from(asked.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT))
+}
+
 /// The page request for `limit` and `cursor` as received.
 ///
 /// # Errors
 /// 400 naming `cursor` when it was not produced by this API.
-pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequest, ApiProblem> {
+pub fn page_request(asked: Option<u32>, cursor: Option<&str>) -> Result<PageRequest, ApiProblem> {
     let after = cursor
         .map(|c| {
             URL_SAFE_NO_PAD
                 .decode(c)
                 .ok()
                 .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-                .ok_or_else(|| {
-                    ApiProblem::bad_request("invalid_parameter", "parameter `cursor` is invalid")
-                        .field(
-                            "cursor",
-                            "invalid_value",
-                            "not a cursor returned by this API",
-                        )
-                })
+                .ok_or_else(invalid_cursor)
         })
         .transpose()?;
     Ok(PageRequest {
         after,
-        limit: u64::from(limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)),
+        limit: limit(asked),
     })
 }
 
