@@ -2,7 +2,6 @@
 //! first administrator.
 use std::sync::Arc;
 
-use chrono::{SubsecRound, Utc};
 use ipdr_domain::OrganizationId;
 use ipdr_domain::account::{NewAccount, NewPassword, Role};
 use ipdr_domain::organization::NewOrganization;
@@ -13,6 +12,7 @@ use rand::distr::Alphanumeric;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::tokens;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::provisioning;
 
@@ -57,14 +57,14 @@ pub async fn prepare(db: &Db, config: &Config, hasher: &Arc<PasswordHasher>) -> 
     let hash = provisioning::hash(hasher, &password).await?;
 
     let txn = begin_write(db).await?;
-    match organizations::insert(&txn, org_id, &operator, Utc::now().trunc_subsecs(6)).await {
+    match organizations::insert(&txn, org_id, &operator, SystemClock.now()).await {
         Err(RepoError::Conflict(_)) => {
             tracing::info!("another process created the first administrator");
             return Ok(());
         }
         other => other?,
     };
-    provisioning::insert_account(&txn, &admin, hash).await?;
+    provisioning::insert_account(&txn, &admin, hash, SystemClock.now()).await?;
     commit(txn).await?;
 
     if generated {

@@ -12,6 +12,7 @@ use ipdr_persistence::repo::{organizations, signing_keys};
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::tokens;
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, settings_help};
 use crate::server::{Application, shutdown_signal};
 use crate::{bootstrap, openapi, provisioning, telemetry};
@@ -143,7 +144,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let new = NewAccount::parse(&username, &display_name, role, org.id, &password)
                 .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             let hasher = Arc::new(PasswordHasher::new(1)?);
-            let account = provisioning::create_account(&db, &hasher, &new)
+            let account = provisioning::create_account(&db, &hasher, &new, SystemClock.now())
                 .await
                 .map_err(|p| {
                     anyhow::anyhow!(

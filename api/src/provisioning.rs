@@ -1,7 +1,7 @@
 //! Creating accounts, shared by the admin API, the `ipdr user add` command and the first start.
 use std::sync::Arc;
 
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use ipdr_domain::AccountId;
 use ipdr_domain::account::{Account, NewAccount, NewPassword};
 use ipdr_persistence::ConnectionTrait;
@@ -37,9 +37,10 @@ pub async fn create_account(
     db: &Db,
     hasher: &Arc<PasswordHasher>,
     new: &NewAccount,
+    now: DateTime<Utc>,
 ) -> Result<Account, ApiProblem> {
     let password_hash = hash(hasher, &new.password).await?;
-    insert_account(db, new, password_hash).await
+    insert_account(db, new, password_hash, now).await
 }
 
 /// [`create_account`] with the hash already computed, on any connection or transaction.
@@ -50,9 +51,10 @@ pub async fn insert_account(
     db: &impl ConnectionTrait,
     new: &NewAccount,
     password_hash: String,
+    now: DateTime<Utc>,
 ) -> Result<Account, ApiProblem> {
     let organization = organizations::get(db, new.organization_id).await?;
     new.check_organization(organization.map(|o| (o.kind, o.status)))?;
     let id = AccountId::from(uuid::Uuid::now_v7());
-    Ok(accounts::insert(db, id, new, password_hash, Utc::now().trunc_subsecs(6)).await?)
+    Ok(accounts::insert(db, id, new, password_hash, now).await?)
 }

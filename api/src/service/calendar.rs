@@ -17,14 +17,17 @@ pub async fn load_year(
     year: &YearCalendar,
     source: &str,
 ) -> Result<(StoredYear, u64), ApiProblem> {
+    let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
-    calendar::put(&txn, year, source, state.clock.now()).await?;
+    calendar::put(&txn, year, source, now).await?;
     let all = calendar::load(&txn).await?;
     let moved = deadlines::recompute_open(&txn, &all, year.year()).await?;
-    let stored = calendar::get(&txn, year.year())
-        .await?
-        .ok_or_else(ApiProblem::internal)?;
     commit(txn).await?;
+    let stored = StoredYear {
+        calendar: year.clone(),
+        source: source.to_owned(),
+        updated_at: now,
+    };
     tracing::info!(
         year = year.year(),
         deadlines_recomputed = moved,

@@ -6,3 +6,4 @@ pub mod cases;
 pub mod files;
 pub mod investigators;
 pub mod opinions;
+pub mod pool;

@@ -153,7 +153,8 @@ impl AccountsApi {
             organization_id,
             &r.password,
         )?;
-        let created = provisioning::create_account(&state.db, &state.hasher, &new).await?;
+        let created =
+            provisioning::create_account(&state.db, &state.hasher, &new, state.clock.now()).await?;
         tracing::info!(account = %created.id, role = created.role.as_str(), "account created");
         let location = format!("/api/v1/accounts/{}", created.id);
         Ok(CreatedAccount::Created(Json(created.into()), location))

@@ -2,12 +2,10 @@
 //! investigator's own declared conflicts.
 use chrono::{DateTime, Utc};
 use ipdr_domain::access::{Action, Resource, authorize};
-use ipdr_domain::account::Role;
 use ipdr_domain::investigator::stored::{Profile, StoredConflict};
 use ipdr_domain::investigator::{DeclaredConflict, ProfileInput};
-use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, OrganizationId, ValidationErrors};
-use ipdr_persistence::repo::{accounts, investigators, organizations};
+use ipdr_persistence::repo::investigators;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -22,6 +20,7 @@ use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, permit, status};
 use crate::problem::ApiProblem;
+use crate::service;
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -211,44 +210,13 @@ impl InvestigatorsApi {
             &Resource::Investigators,
         ))?;
         let r = body.0;
-        let mut errors = ValidationErrors::default();
-        let input = profile_input(r.fields, r.affiliation, r.max_assignments)
-            .map_err(|e| errors.0.extend(e.0))
-            .ok();
-        let account = accounts::get(&state.db, AccountId::from(r.account_id)).await?;
-        if !account.is_some_and(|a| a.role == Role::Investigator) {
-            errors.push(
-                "account_id",
-                Invalid::new(
-                    "not_an_investigator",
-                    "an account with the investigator role",
-                ),
-            );
-        }
-        if organizations::get(&state.db, OrganizationId::from(r.contributed_by))
-            .await?
-            .is_none()
-        {
-            errors.push(
-                "contributed_by",
-                Invalid::new("not_found", "no such organisation"),
-            );
-        }
-        let (Some(input), true) = (input, errors.is_empty()) else {
-            return Err(errors.into());
-        };
-        let account = AccountId::from(r.account_id);
-        investigators::insert_profile(
-            &state.db,
-            account,
-            &input,
+        let created = service::pool::add(
+            &state,
+            AccountId::from(r.account_id),
+            profile_input(r.fields, r.affiliation, r.max_assignments),
             OrganizationId::from(r.contributed_by),
-            state.clock.now(),
         )
         .await?;
-        let created = investigators::get_profile(&state.db, account)
-            .await?
-            .ok_or_else(ApiProblem::internal)?;
         Ok(InvestigatorCreated::Created(Json(created.into())))
     }
 
@@ -330,14 +298,7 @@ impl InvestigatorsApi {
         ))?;
         let r = body.0;
         let input = profile_input(r.fields, r.affiliation, r.max_assignments)?;
-        if !investigators::update_profile(&state.db, account, &input, r.active, state.clock.now())
-            .await?
-        {
-            return Err(ApiProblem::not_found().into());
-        }
-        let found = investigators::get_profile(&state.db, account)
-            .await?
-            .ok_or_else(ApiProblem::internal)?;
+        let found = service::pool::update(&state, account, &input, r.active).await?;
         Ok(InvestigatorFound::Ok(Json(found.into())))
     }
 

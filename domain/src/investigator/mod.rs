@@ -5,6 +5,7 @@ pub mod candidates;
 pub mod recusal;
 pub mod stored;
 
+use crate::account::Role;
 use crate::validation::{Invalid, ValidationErrors, bounded_text};
 
 named_enum! {
@@ -119,6 +120,21 @@ pub fn normalize_name(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// Only accounts with the `investigator` role join the pool.
+///
+/// # Errors
+/// `not_an_investigator` (also for no account at all).
+pub fn check_pool_account(role: Option<Role>) -> Result<(), Invalid> {
+    if role == Some(Role::Investigator) {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "not_an_investigator",
+            "an account with the investigator role",
+        ))
+    }
 }
 
 /// A validated investigator profile.
