@@ -221,22 +221,18 @@ impl NewAccount {
         &self,
         organization: Option<(OrganizationKind, crate::Status)>,
     ) -> Result<(), ValidationErrors> {
-        let invalid = match organization {
-            None => Invalid::new("not_found", "no such organisation"),
-            Some((_, crate::Status::Disabled)) => {
-                Invalid::new("disabled", "the organisation is disabled")
-            }
-            Some((kind, crate::Status::Active)) if !self.role.allowed_in(kind) => Invalid::new(
-                "role_not_allowed",
-                format!(
-                    "a {} account cannot belong to a {} organisation",
-                    self.role.as_str(),
-                    kind.name()
-                ),
-            ),
-            Some(_) => return Ok(()),
-        };
-        Err(ValidationErrors::one("organization_id", invalid))
+        crate::organization::check_named(organization, |kind| {
+            (!self.role.allowed_in(kind)).then(|| {
+                Invalid::new(
+                    "role_not_allowed",
+                    format!(
+                        "a {} account cannot belong to a {} organisation",
+                        self.role.as_str(),
+                        kind.name()
+                    ),
+                )
+            })
+        })
     }
 }
 

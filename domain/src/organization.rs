@@ -231,6 +231,28 @@ pub fn people_mediation_days(days: u32) -> Result<u32, Invalid> {
     }
 }
 
+/// The organisation a request names in `organization_id` must exist, be active and be of a
+/// kind that fits; `misfit` says why a kind does not.
+///
+/// # Errors
+/// An `organization_id` field error: `not_found`, `disabled`, or `misfit`'s.
+pub fn check_named(
+    organization: Option<(OrganizationKind, crate::Status)>,
+    misfit: impl FnOnce(OrganizationKind) -> Option<Invalid>,
+) -> Result<(), ValidationErrors> {
+    let invalid = match organization {
+        None => Invalid::new("not_found", "no such organisation"),
+        Some((_, crate::Status::Disabled)) => {
+            Invalid::new("disabled", "the organisation is disabled")
+        }
+        Some((kind, crate::Status::Active)) => match misfit(kind) {
+            Some(invalid) => invalid,
+            None => return Ok(()),
+        },
+    };
+    Err(ValidationErrors::one("organization_id", invalid))
+}
+
 /// A validated request to create an organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrganization {

@@ -66,6 +66,22 @@ impl ValidationErrors {
     }
 }
 
+/// A text kept byte for byte, because a digest covers it (an agreement, an opinion): not
+/// blank and at most `max` characters, nothing trimmed.
+///
+/// # Errors
+/// `invalid_length`.
+pub fn verbatim_text(input: &str, max: usize) -> Result<String, Invalid> {
+    if input.trim().is_empty() || input.chars().count() > max {
+        Err(Invalid::new(
+            "invalid_length",
+            format!("1 to {max} characters"),
+        ))
+    } else {
+        Ok(input.to_owned())
+    }
+}
+
 /// Trims `input` and checks it is 1..=`max` characters with no control characters.
 ///
 /// The common shape of names, cities and display names.

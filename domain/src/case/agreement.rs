@@ -8,7 +8,7 @@
 
 use crate::case::intake::Party;
 use crate::case::{CaseStatus, Refusal, refuse};
-use crate::validation::{Invalid, ValidationErrors, bounded_text};
+use crate::validation::{Invalid, ValidationErrors, bounded_text, verbatim_text};
 
 pub const MAX_TEXT_CHARS: usize = 100_000;
 pub const MAX_TERMS: usize = 50;
@@ -33,17 +33,7 @@ impl AgreementContent {
         decides_ownership_or_validity: bool,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        // The text is kept byte for byte (no trimming): it is what the digest covers.
-        let text_ok = !text.trim().is_empty() && text.chars().count() <= MAX_TEXT_CHARS;
-        if !text_ok {
-            errors.push(
-                "text",
-                Invalid::new(
-                    "invalid_length",
-                    format!("1 to {MAX_TEXT_CHARS} characters"),
-                ),
-            );
-        }
+        let text = errors.check("text", verbatim_text(text, MAX_TEXT_CHARS));
         if terms.len() > MAX_TERMS {
             errors.push(
                 "terms",
@@ -57,10 +47,11 @@ impl AgreementContent {
             .collect();
         match (
             errors.is_empty(),
+            text,
             terms.into_iter().collect::<Option<Vec<_>>>(),
         ) {
-            (true, Some(terms)) => Ok(Self {
-                text: text.to_owned(),
+            (true, Some(text), Some(terms)) => Ok(Self {
+                text,
                 terms,
                 decides_ownership_or_validity,
             }),

@@ -5,7 +5,7 @@ use crate::case::identifiers::{
     CreditCode, PatentKind, PatentNumber, check_resident_id, trademark_number,
 };
 use crate::case::{CourtProcedure, IpType, PartyKind, Side, Track};
-use crate::organization::{City, OrganizationKind};
+use crate::organization::{self, City, OrganizationKind};
 use crate::validation::{Invalid, ValidationErrors, bounded_text};
 
 pub const MAX_PARTIES: usize = 20;
@@ -375,16 +375,14 @@ pub fn check_handler(
     track: Track,
     handler: Option<(OrganizationKind, Status)>,
 ) -> Result<(), ValidationErrors> {
-    let invalid = match handler {
-        None => Invalid::new("not_found", "no such organisation"),
-        Some((_, Status::Disabled)) => Invalid::new("disabled", "the organisation is disabled"),
-        Some((kind, Status::Active)) if !track.handled_by(kind) => Invalid::new(
-            "track_not_handled",
-            format!("a {} does not handle {} cases", kind.name(), track.as_str()),
-        ),
-        Some(_) => return Ok(()),
-    };
-    Err(ValidationErrors::one("organization_id", invalid))
+    organization::check_named(handler, |kind| {
+        (!track.handled_by(kind)).then(|| {
+            Invalid::new(
+                "track_not_handled",
+                format!("a {} does not handle {} cases", kind.name(), track.as_str()),
+            )
+        })
+    })
 }
 
 #[cfg(test)]

@@ -17,14 +17,9 @@ pub fn normalize(query: &str) -> String {
         .collect()
 }
 
-/// The terms of a case.
-pub fn terms<'a>(
-    parties: &[Party],
-    right: &str,
-    right_title: Option<&str>,
-    case_number: Option<&str>,
-    more: impl IntoIterator<Item = &'a str>,
-) -> BTreeSet<String> {
+/// The terms of a case at intake: its parties' names and codes and the right. (The case number,
+/// given at acceptance, is added then as `normalize(number)`.)
+pub fn terms(parties: &[Party], right: &str, right_title: Option<&str>) -> BTreeSet<String> {
     let mut terms = BTreeSet::new();
     let mut add = |text: &str| {
         let whole = normalize(text);
@@ -46,10 +41,6 @@ pub fn terms<'a>(
     if let Some(title) = right_title {
         add(title);
     }
-    if let Some(number) = case_number {
-        add(number);
-    }
-    more.into_iter().for_each(add);
     terms
 }
 
@@ -71,25 +62,19 @@ mod tests {
             address: None,
             agents: vec![],
         };
-        let terms = terms(
-            &[party],
-            "201080063196.9",
-            Some("大连海参"),
-            Some("DLIPMC-2026-000001"),
-            [],
-        );
+        let terms = terms(&[party], "201080063196.9", Some("大连海参"));
         for expected in [
             "dalian sea cucumber co",
             "cucumber",
             "914403001922038216",
             "201080063196.9",
             "大连海参",
-            "dlipmc-2026-000001",
         ] {
             assert!(
                 terms.contains(expected),
                 "{expected} missing from {terms:?}"
             );
         }
+        assert_eq!(normalize("DLIPMC-2026-000001"), "dlipmc-2026-000001");
     }
 }

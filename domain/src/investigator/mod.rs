@@ -6,7 +6,7 @@ pub mod recusal;
 pub mod stored;
 
 use crate::account::Role;
-use crate::validation::{Invalid, ValidationErrors, bounded_text};
+use crate::validation::{Invalid, ValidationErrors, bounded_text, verbatim_text};
 
 named_enum! {
     /// A technical field of expertise.
@@ -101,21 +101,14 @@ pub fn procedure_for(
 /// # Errors
 /// `text` blank or too long.
 pub fn opinion_text(text: &str) -> Result<String, ValidationErrors> {
-    if text.trim().is_empty() || text.chars().count() > 100_000 {
-        Err(ValidationErrors::one(
-            "text",
-            Invalid::new("invalid_length", "1 to 100000 characters"),
-        ))
-    } else {
-        Ok(text.to_owned())
-    }
+    verbatim_text(text, 100_000).map_err(|e| ValidationErrors::one("text", e))
 }
 
 /// The most concurrent assignments an investigator may be given.
 pub const MAX_LOAD: u32 = 100;
 
 /// Names compare trimmed, lower-cased and with white space collapsed.
-pub fn normalize_name(name: &str) -> String {
+pub(crate) fn normalize_name(name: &str) -> String {
     name.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -88,13 +88,7 @@ pub async fn insert(
         agents: Set(agents_json(&p.agents)),
     });
     case_parties::Entity::insert_many(parties).exec(db).await?;
-    let terms = search::terms(
-        &case.parties,
-        &case.right,
-        case.right_title.as_deref(),
-        None,
-        [],
-    );
+    let terms = search::terms(&case.parties, &case.right, case.right_title.as_deref());
     add_search_terms(db, &case, terms).await?;
     Ok(case)
 }
