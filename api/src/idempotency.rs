@@ -81,12 +81,14 @@ pub async fn once(
     request_hash: &str,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Value, ApiProblem>,
 ) -> Result<Value, ApiProblem> {
+    // A retry is answered without taking the write lock (SQLite has one for the database)…
     if let Some(key) = key
         && let Some(stored) = idempotency::find(&state.db, account, key).await?
     {
         return replay(stored, operation, request_hash);
     }
     let txn = begin_write(&state.db).await?;
+    // …and a key committed while we waited for it is answered without doing the work again.
     if let Some(key) = key
         && let Some(stored) = idempotency::find(&txn, account, key).await?
     {

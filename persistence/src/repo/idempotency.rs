@@ -60,13 +60,12 @@ pub async fn insert(
     match row.insert(db).await {
         Ok(_) => Ok(()),
         Err(e)
-            if e.sql_err().is_some()
-                && violates_unique(
-                    &e,
-                    "idempotency_keys_pkey",
-                    "idempotency_keys",
-                    &["account_id", "key"],
-                ) =>
+            if violates_unique(
+                &e,
+                "idempotency_keys_pkey",
+                "idempotency_keys",
+                &["account_id", "key"],
+            ) =>
         {
             Err(RepoError::Conflict(Conflict::IdempotencyKey))
         }
