@@ -115,3 +115,12 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Reverts every applied migration, newest first (tests prove each `down` undoes its `up`).
+///
+/// # Errors
+/// A `down` failed.
+pub async fn revert_migrations(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    use sea_orm_migration::MigratorTrait;
+    crate::migration::Migrator::down(db, None).await
+}

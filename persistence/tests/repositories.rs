@@ -235,3 +235,28 @@ async fn an_account_cannot_point_at_a_missing_organisation() {
     assert!(matches!(err, Err(RepoError::Db(_))), "{err:?}");
     assert!(!accounts::any_exist(&db).await.unwrap());
 }
+
+#[tokio::test]
+async fn every_migration_reverts_and_the_tree_applies_again() {
+    let test_db = TestDatabase::create().await.expect("test database");
+    let db = connect(test_db.settings()).await.expect("connect");
+    let first = migrate(&db).await.expect("migrate");
+    insert_org(&db, "DLIPMC", "mediation_committee").await;
+    ipdr_persistence::testing::revert_migrations(&db)
+        .await
+        .expect("every down runs");
+    // Every table is gone (an `up` would fail on one left behind) and the data with it.
+    let again = migrate(&db).await.expect("migrate again");
+    assert_eq!(again, first, "every migration was pending again");
+    let found = organizations::list(
+        &db,
+        &OrganizationFilter::default(),
+        PageRequest {
+            after: None,
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(found.items.is_empty(), "{:?}", found.items);
+}

@@ -22,3 +22,13 @@ pub fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     }
     index.to_owned()
 }
+
+/// Drops `tables` in order (dependants first).
+pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table((*table).to_owned()).to_owned())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::helpers::{fk, index};
+use super::helpers::{drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -151,17 +151,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            "case_number_counters",
-            "case_assignments",
-            "case_search_terms",
-            "case_parties",
-            "cases",
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            &[
+                "case_number_counters",
+                "case_assignments",
+                "case_search_terms",
+                "case_parties",
+                "cases",
+            ],
+        )
+        .await
     }
 }

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::helpers::{fk, index};
+use super::helpers::{drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -61,11 +61,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table("case_deadlines").to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table("case_events").to_owned())
-            .await
+        drop_tables(manager, &["case_deadlines", "case_events"]).await
     }
 }

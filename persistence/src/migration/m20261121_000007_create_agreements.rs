@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::helpers::fk;
+use super::helpers::{drop_tables, fk};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -46,11 +46,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table("agreement_signatures").to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table("case_agreements").to_owned())
-            .await
+        drop_tables(manager, &["agreement_signatures", "case_agreements"]).await
     }
 }

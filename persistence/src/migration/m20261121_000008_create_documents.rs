@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::helpers::{fk, index};
+use super::helpers::{drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -43,11 +43,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table("case_documents").to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table("blobs").to_owned())
-            .await
+        drop_tables(manager, &["case_documents", "blobs"]).await
     }
 }

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::helpers::{fk, index};
+use super::helpers::{drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -148,17 +148,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            "opinion_documents",
-            "technical_opinions",
-            "investigator_assignments",
-            "investigator_conflicts",
-            "investigators",
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            &[
+                "opinion_documents",
+                "technical_opinions",
+                "investigator_assignments",
+                "investigator_conflicts",
+                "investigators",
+            ],
+        )
+        .await
     }
 }
