@@ -89,6 +89,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how long in-flight requests may take to finish after SIGTERM / Ctrl-C",
     ),
     (
+        "IPDR_COURT_TERM_SWEEP_SECONDS",
+        "60",
+        "how often court-referred cases whose R15 term ran out are returned to their court (0: never)",
+    ),
+    (
         "IPDR_LOG",
         "info",
         "log filter (tracing-subscriber EnvFilter syntax, e.g. `info,ipdr_api=debug`)",
@@ -154,6 +159,8 @@ pub struct Config {
     pub login: LoginSettings,
     pub max_document_bytes: usize,
     pub shutdown_grace: Duration,
+    /// How often to return court-referred cases whose term ran out (R15); `None`: never.
+    pub court_term_sweep: Option<Duration>,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -235,6 +242,10 @@ impl Config {
             },
             max_document_bytes: usize::try_from(positive("IPDR_MAX_DOCUMENT_BYTES")?)?,
             shutdown_grace: seconds("IPDR_SHUTDOWN_GRACE_SECONDS")?,
+            court_term_sweep: match number("IPDR_COURT_TERM_SWEEP_SECONDS")? {
+                0 => None,
+                n => Some(Duration::from_secs(n)),
+            },
             log_filter: get("IPDR_LOG"),
             log_format,
         })

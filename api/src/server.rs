@@ -27,6 +27,7 @@ pub struct Application {
     address: SocketAddr,
     state: AppState,
     shutdown_grace: Duration,
+    court_term_sweep: Option<Duration>,
 }
 
 impl Application {
@@ -87,6 +88,7 @@ impl Application {
             address,
             state,
             shutdown_grace: config.shutdown_grace,
+            court_term_sweep: config.court_term_sweep,
         })
     }
 
@@ -112,12 +114,26 @@ impl Application {
         let refresher = tokio::spawn(self.state.keys.clone().refresh_periodically(async {
             let _ = refresh_stopped.await;
         }));
+        let (stop_sweep, sweep_stopped) = tokio::sync::oneshot::channel::<()>();
+        let sweeper = self.court_term_sweep.map(|every| {
+            tokio::spawn(crate::service::court_terms::sweep_periodically(
+                self.state.clone(),
+                every,
+                async {
+                    let _ = sweep_stopped.await;
+                },
+            ))
+        });
         tracing::info!(address = %self.address, "serving; API documentation at /docs");
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(self.shutdown_grace))
             .await;
         let _ = stop_refresh.send(());
         let _ = refresher.await;
+        let _ = stop_sweep.send(());
+        if let Some(sweeper) = sweeper {
+            let _ = sweeper.await;
+        }
         tracing::info!("stopped");
         result
     }

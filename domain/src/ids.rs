@@ -53,3 +53,7 @@ id_type!(
     /// Identifies the assignment of a technical investigator to a case.
     AssignmentId
 );
+id_type!(
+    /// Identifies an application for judicial confirmation (司法确认申请).
+    ApplicationId
+);

@@ -20,7 +20,7 @@ pub mod organization;
 pub mod throttle;
 pub mod validation;
 
-pub use ids::{AccountId, AssignmentId, CaseId, DocumentId, OrganizationId};
+pub use ids::{AccountId, ApplicationId, AssignmentId, CaseId, DocumentId, OrganizationId};
 pub use validation::{FieldError, Invalid, ValidationErrors};
 
 /// SHA-256 of `bytes` in lower-case hex: how files, agreement and opinion texts and request

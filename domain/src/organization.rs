@@ -204,6 +204,75 @@ impl City {
     }
 }
 
+/// What a court has jurisdiction over (R9, R14): the places (cities, districts, counties, as
+/// written in addresses: 大连市, 甘井子区, Dalian) and the kinds of IP right. An administrator
+/// maintains it; a court without it is eligible for nothing but the cases it referred.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Jurisdiction {
+    pub areas: Vec<String>,
+    pub ip_types: Vec<crate::case::IpType>,
+}
+
+impl Jurisdiction {
+    pub const MAX_AREAS: usize = 50;
+
+    /// Validates the places (1 to 50, each 1 to 64 characters, no repeats).
+    ///
+    /// # Errors
+    /// `areas` or `areas[i]` at fault; `ip_types` repeated.
+    pub fn parse(
+        areas: &[String],
+        ip_types: &[crate::case::IpType],
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if areas.is_empty() || areas.len() > Self::MAX_AREAS {
+            errors.push(
+                "areas",
+                Invalid::new("invalid_length", format!("1 to {} places", Self::MAX_AREAS)),
+            );
+        }
+        let mut parsed: Vec<String> = Vec::with_capacity(areas.len());
+        for (i, area) in areas.iter().enumerate() {
+            let field = format!("areas[{i}]");
+            if let Some(area) = errors.check(&field, bounded_text(area, City::MAX_CHARS)) {
+                if parsed
+                    .iter()
+                    .any(|a| a.to_lowercase() == area.to_lowercase())
+                {
+                    errors.push(&field, Invalid::new("duplicate", "listed twice"));
+                } else {
+                    parsed.push(area);
+                }
+            }
+        }
+        let mut types = ip_types.to_vec();
+        types.sort_unstable();
+        types.dedup();
+        if types.len() != ip_types.len() {
+            errors.push(
+                "ip_types",
+                Invalid::new("duplicate", "an IP type is listed twice"),
+            );
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                areas: parsed,
+                ip_types: types,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Whether `place` (a city or an address) lies in one of the areas: the place names the area.
+    pub fn covers_place(&self, place: &str) -> bool {
+        let place = place.to_lowercase();
+        self.areas
+            .iter()
+            .any(|area| place.contains(&area.to_lowercase()))
+    }
+}
+
 /// An organisation as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organization {
@@ -215,6 +284,8 @@ pub struct Organization {
     pub status: crate::Status,
     /// The R16 target of a mediation committee in days; `None` means the default (30).
     pub people_mediation_days: Option<u32>,
+    /// Courts only: what the court has jurisdiction over (R9, R14).
+    pub jurisdiction: Option<Jurisdiction>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }

@@ -96,7 +96,15 @@ pub async fn sign(
     events::append(&txn, id, &recorded).await?;
     let saved = if effective {
         agreement::mark_effective(&txn, id, now).await?;
-        apply_in(&txn, state, caller, &current, if_match, &CaseAction::Settle).await?
+        apply_in(
+            &txn,
+            state,
+            caller.actor(),
+            &current,
+            if_match,
+            &CaseAction::Settle,
+        )
+        .await?
     } else {
         save(&txn, state, &current, &current, if_match).await?
     };

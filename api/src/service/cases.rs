@@ -7,13 +7,14 @@ use ipdr_domain::case::deadlines::{
     self, DEFAULT_PEOPLE_MEDIATION_DAYS, DeadlineChanges, DeadlineRule,
 };
 use ipdr_domain::case::intake::{CaseDraft, check_handler, check_opener};
-use ipdr_domain::case::lifecycle::{self, CaseAction, check_not_closed};
+use ipdr_domain::case::lifecycle::{self, ActionKind, CaseAction, check_not_closed};
 use ipdr_domain::case::number::case_number;
-use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, DeadlineStatus};
+use ipdr_domain::case::stored::{Actor, Case, CaseDeadline, CaseEvent, DeadlineStatus};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::cases::{
-    self, agreement, assignments, deadlines as stored_deadlines, events, investigators,
+    self, agreement, assignments, confirmations, deadlines as stored_deadlines, events,
+    investigators,
 };
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
 use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, begin_write, commit};
@@ -42,7 +43,8 @@ pub async fn authorized(
 }
 
 /// The policy's view of a case for `caller`; for an investigator it looks up whether they hold
-/// an assignment on it that has not ended.
+/// an assignment on it that has not ended, for a court whether it was sent an application to
+/// confirm the case's agreement.
 ///
 /// # Errors
 /// Database errors.
@@ -55,19 +57,27 @@ pub async fn case_ref(
         && investigators::current_assignment(db, case.id, caller.account_id)
             .await?
             .is_some();
+    let applied_to_caller = caller.role == Role::Court
+        && case.referring_court_id != Some(caller.organization_id)
+        && confirmations::addressed_to(db, case.id, caller.organization_id).await?;
     Ok(CaseRef {
         organization_id: case.organization_id,
         referring_court_id: case.referring_court_id,
         assigned_to_caller,
+        applied_to_caller,
     })
 }
 
 /// An event by `caller` now.
 pub fn event(state: &AppState, caller: &Principal, action: &str) -> CaseEvent {
+    event_by(state, caller.actor(), action)
+}
+
+/// An event by `actor` (an account, or the platform itself) now.
+pub fn event_by(state: &AppState, actor: Actor, action: &str) -> CaseEvent {
     CaseEvent {
         at: state.clock.now(),
-        actor_id: caller.account_id,
-        actor_role: caller.role,
+        actor,
         action: action.to_owned(),
         from_status: None,
         to_status: None,
@@ -187,13 +197,21 @@ pub async fn open_in(
 
 /// The stale-version answer: 412 if the caller named the version it expected, else 409.
 pub fn stale(if_match: Option<i64>) -> ApiProblem {
+    stale_version("case", if_match)
+}
+
+/// The stale-version answer for `what` (`case`, `application`): 412 if the caller named the
+/// version it expected, else 409.
+pub fn stale_version(what: &str, if_match: Option<i64>) -> ApiProblem {
     match if_match {
         Some(_) => ApiProblem::new(
             poem::http::StatusCode::PRECONDITION_FAILED,
             "precondition_failed",
             "Precondition failed",
         )
-        .detail("the case has changed since the version in If-Match; read it again"),
+        .detail(format!(
+            "the {what} has changed since the version in If-Match; read it again"
+        )),
         None => ApiProblem::from(RepoError::Stale),
     }
 }
@@ -279,9 +297,11 @@ pub async fn transition(
     if_match: Option<i64>,
     action: &CaseAction,
 ) -> Result<Case, ApiProblem> {
-    let txn = begin_write(&state.db).await?;
+    // The case row is locked first, so a change that reads the case's other tables (an
+    // application being sent to a court) cannot interleave with this one.
+    let txn = begin_case_write(state, id).await?;
     let current = load_for_update(&txn, id, if_match).await?;
-    let saved = apply_in(&txn, state, caller, &current, if_match, action).await?;
+    let saved = apply_in(&txn, state, caller.actor(), &current, if_match, action).await?;
     commit(txn).await?;
     Ok(saved)
 }
@@ -295,7 +315,7 @@ pub async fn transition(
 pub async fn apply_in(
     db: &impl ConnectionTrait,
     state: &AppState,
-    caller: &Principal,
+    actor: Actor,
     current: &Case,
     if_match: Option<i64>,
     action: &CaseAction,
@@ -351,10 +371,25 @@ pub async fn apply_in(
                 .to_owned(),
             );
         }
+        CaseAction::ReopenMediation { reason } => {
+            next.reason = Some(reason.as_str().to_owned());
+            detail.clone_from(&next.reason);
+        }
+        CaseAction::ReturnToCourt => {
+            let why = "R15: the court's mediation term ran out without a settlement".to_owned();
+            next.reason = Some(why.clone());
+            detail = Some(why);
+        }
         CaseAction::StartMediation | CaseAction::Settle | CaseAction::Close => {}
     }
     if let CaseAction::Withdraw { by, .. } = action {
         next.withdrawn_by = Some(*by);
+    }
+    // R15: a court-referred case that ends unsettled goes back to its court, with the outcome.
+    let returned = deadlines::returns_to_court(next.track, next.status)
+        && !deadlines::returns_to_court(current.track, current.status);
+    if returned {
+        next.returned_on = Some(today);
     }
     let saved = save(db, state, current, &next, if_match).await?;
     let kind = action.kind();
@@ -362,9 +397,26 @@ pub async fn apply_in(
         from_status: Some(current.status),
         to_status: Some(saved.status),
         detail,
-        ..event(state, caller, kind.as_str())
+        ..event_by(state, actor, kind.as_str())
     };
     events::append(db, id, &recorded).await?;
+    if returned && !matches!(action, CaseAction::ReturnToCourt) {
+        let back = CaseEvent {
+            detail: Some(format!("returned to the referring court: {}", saved.status)),
+            ..event_by(state, actor, ActionKind::ReturnToCourt.as_str())
+        };
+        events::append(db, id, &back).await?;
+    }
+    if let CaseAction::ReopenMediation { reason } = action {
+        // The signed agreement is set aside (kept in the file) and an application still
+        // before a court is voided: the court must not confirm what is being changed.
+        let by = match actor {
+            Actor::Account { id, .. } => id,
+            Actor::Platform => ipdr_domain::AccountId::from(uuid::Uuid::nil()),
+        };
+        agreement::supersede(db, id, by, reason.as_str(), state.clock.now()).await?;
+        super::confirmations::void_pending(db, state, actor, id).await?;
+    }
     let people_days = organization
         .people_mediation_days
         .unwrap_or(DEFAULT_PEOPLE_MEDIATION_DAYS);

@@ -3,6 +3,8 @@
 pub mod agreements;
 pub mod calendar;
 pub mod cases;
+pub mod confirmations;
+pub mod court_terms;
 pub mod files;
 pub mod investigators;
 pub mod opinions;

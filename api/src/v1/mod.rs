@@ -3,6 +3,7 @@ pub mod accounts;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod confirmations;
 pub mod deadlines;
 pub mod investigators;
 pub mod ops;
@@ -33,6 +34,9 @@ pub enum ApiTags {
     Investigators,
     /// Technical opinions (R23).
     Opinions,
+    /// Judicial confirmation (司法确认) of settlement agreements: eligible courts, applications,
+    /// the court's decisions (R8–R14).
+    Confirmations,
     /// Deadlines of cases on the official working-day calendar.
     Deadlines,
     /// The official working-day calendar.
@@ -61,7 +65,11 @@ pub type Apis = (
         cases::investigators::CaseInvestigatorsApi,
         cases::opinions::OpinionsApi,
     ),
-    (deadlines::DeadlinesApi, calendar::CalendarApi),
+    (
+        confirmations::ConfirmationsApi,
+        deadlines::DeadlinesApi,
+        calendar::CalendarApi,
+    ),
 );
 
 /// Every API of version 1, for the OpenAPI service.

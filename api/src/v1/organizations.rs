@@ -2,7 +2,9 @@
 use chrono::{DateTime, Utc};
 use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::account::check_disable_organization;
-use ipdr_domain::organization::{NewOrganization, Organization, people_mediation_days};
+use ipdr_domain::organization::{
+    Jurisdiction, NewOrganization, Organization, people_mediation_days,
+};
 use ipdr_domain::{OrganizationId, Status};
 use ipdr_persistence::repo::organizations::{self, OrganizationFilter};
 use ipdr_persistence::{begin_write, commit};
@@ -15,7 +17,7 @@ use uuid::Uuid;
 
 use super::ApiTags;
 use super::paging::{encode_cursor, page_request};
-use super::wire::{CourtLevelName, OrganizationKindName, StatusName};
+use super::wire::{CourtLevelName, IpTypeName, OrganizationKindName, StatusName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, permit, status};
@@ -43,6 +45,10 @@ pub struct OrganizationView {
     /// default of 30.
     #[oai(skip_serializing_if_is_none)]
     pub people_mediation_days: Option<u32>,
+    /// Courts: the places and IP matters the court has jurisdiction over (R9, R14); absent
+    /// until an administrator sets it.
+    #[oai(skip_serializing_if_is_none)]
+    pub jurisdiction: Option<JurisdictionView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -58,10 +64,29 @@ impl From<Organization> for OrganizationView {
             city: o.city.as_str().to_owned(),
             status: o.status.into(),
             people_mediation_days: o.people_mediation_days,
+            jurisdiction: o.jurisdiction.map(|j| JurisdictionView {
+                areas: j.areas,
+                ip_types: j.ip_types.into_iter().map(Into::into).collect(),
+            }),
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
     }
+}
+
+/// What a court has jurisdiction over (R9, R14).
+#[derive(Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionView {
+    /// The places, as they appear in addresses (`大连市`, `甘井子区`, `Dalian`): 1 to 50, each
+    /// at most 64 characters. A place matches when a party's address, the dispute's city or
+    /// the mediation body's city contains it.
+    pub areas: Vec<String>,
+    /// The kinds of IP right the court hears. Invention patents, utility models, plant
+    /// varieties and IC layout designs belong to intermediate and IP courts, the others to
+    /// basic courts (R9).
+    pub ip_types: Vec<IpTypeName>,
 }
 
 /// A new organisation.
@@ -299,6 +324,57 @@ impl OrganizationsApi {
             organizations::set_people_mediation_days(&state.db, id, days, state.clock.now())
                 .await?
                 .ok_or_else(ApiProblem::not_found)?;
+        Ok(OrganizationFound::Ok(Json(updated.into())))
+    }
+
+    /// Set a court's jurisdiction.
+    ///
+    /// Administrators only. The places and IP matters the court has jurisdiction over decide
+    /// which courts may confirm a settlement (R9; administrative mediation, R14). Replaces what
+    /// was set before; applies to applications made afterwards.
+    #[oai(
+        path = "/:id/jurisdiction",
+        method = "put",
+        operation_id = "set_court_jurisdiction"
+    )]
+    async fn set_court_jurisdiction(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<JurisdictionView>,
+    ) -> ApiResult<
+        OrganizationFound,
+        {
+            status::AUTHENTICATED
+                | status::FORBIDDEN
+                | status::NOT_FOUND
+                | status::CONFLICT
+                | status::JSON_BODY
+        },
+    > {
+        let id = OrganizationId::from(id.0);
+        permit(authorize(
+            &caller.0,
+            Action::Update,
+            &Resource::Organization(id),
+        ))?;
+        let ip_types: Vec<_> = body.0.ip_types.iter().map(|t| (*t).into()).collect();
+        let jurisdiction = Jurisdiction::parse(&body.0.areas, &ip_types)?;
+        let txn = begin_write(&state.db).await?;
+        let organization = organizations::get(&txn, id)
+            .await?
+            .ok_or_else(ApiProblem::not_found)?;
+        if organization.kind.court_level().is_none() {
+            return Err(
+                ApiProblem::conflict("not_a_court", "only courts have a jurisdiction").into(),
+            );
+        }
+        let updated = organizations::set_jurisdiction(&txn, id, &jurisdiction, state.clock.now())
+            .await?
+            .ok_or_else(ApiProblem::not_found)?;
+        commit(txn).await?;
+        tracing::info!(organization = %id, "court jurisdiction set");
         Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 

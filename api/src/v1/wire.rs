@@ -3,6 +3,7 @@
 use ipdr_domain::Status;
 use ipdr_domain::account::Role;
 use ipdr_domain::case::agreement::SignatureMethod;
+use ipdr_domain::case::confirmation::{ApplicationStatus, EligibilityGround, RefusalGround};
 use ipdr_domain::case::stored::DeadlineStatus;
 use ipdr_domain::case::{
     CaseStatus, Consent, CourtProcedure, DocumentKind, IpType, PartyKind, Performance, Route, Side,
@@ -80,7 +81,32 @@ mirror_enum!(
 mirror_enum!(
     /// Where a case stands in its lifecycle.
     CaseStatusName <=> CaseStatus {
-        Submitted, Accepted, Declined, InMediation, Settled, Failed, Withdrawn, Performed, Breached, Closed
+        Submitted, Accepted, Declined, InMediation, Settled, Failed, Withdrawn, Performed, Breached,
+        Returned, Closed
+    }
+);
+
+mirror_enum!(
+    /// Where an application for judicial confirmation stands: `submitted` (awaiting the court's
+    /// acceptance, R10), `accepted` (under review), `not_accepted`, `confirmed`, `refused` (R13),
+    /// `withdrawn` (by the applicants), `voided` (the agreement changed).
+    ApplicationStatusName <=> ApplicationStatus {
+        Submitted, Accepted, NotAccepted, Confirmed, Refused, Withdrawn, Voided
+    }
+);
+
+mirror_enum!(
+    /// R13: why a court refuses to confirm an agreement.
+    RefusalGroundName <=> RefusalGround {
+        ViolatesMandatoryLaw, HarmsStateInterest, HarmsPublicInterest, HarmsThirdPartyInterest,
+        OffendsPublicOrder, NotVoluntary, UnclearContent
+    }
+);
+
+mirror_enum!(
+    /// Why a court may confirm a case's agreement (R9, R14).
+    EligibilityGroundName <=> EligibilityGround {
+        ReferringCourt, PartyDomicile, SubjectLocation, MediationBodyLocation, AuthorityLocation
     }
 );
 
@@ -245,7 +271,8 @@ mod tests {
             TechnicalFieldName <=> TechnicalField, AffiliationName <=> Affiliation,
             ProcedureName <=> Procedure, ConflictKindName <=> ConflictKind,
             AssignmentStatusName <=> AssignmentStatus, RecusalStageName <=> RecusalStage,
-            EndReasonName <=> EndReason,
+            EndReasonName <=> EndReason, ApplicationStatusName <=> ApplicationStatus,
+            RefusalGroundName <=> RefusalGround, EligibilityGroundName <=> EligibilityGround,
         );
     }
 

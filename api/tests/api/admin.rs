@@ -20,6 +20,7 @@ fn body_for(operation_id: &str, organization_id: &str) -> Option<Value> {
             "account_id": organization_id, "fields": ["optics"], "affiliation": "court",
             "contributed_by": organization_id, "max_assignments": 1,
         })),
+        "set_court_jurisdiction" => Some(json!({ "areas": ["大连"], "ip_types": ["trademark"] })),
         "update_investigator" => Some(json!({
             "fields": ["optics"], "affiliation": "court", "max_assignments": 1, "active": false,
         })),
@@ -59,7 +60,7 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
             }
         }
     }
-    assert_eq!(operations.len(), 16, "the admin operations: {operations:?}");
+    assert_eq!(operations.len(), 17, "the admin operations: {operations:?}");
 
     // Act and assert
     for (role, user) in &users {
@@ -101,7 +102,8 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
             .iter()
             .all(|o| o["code"] != "NEWORG"
                 && o["status"] == "active"
-                && o.get("people_mediation_days").is_none())
+                && o.get("people_mediation_days").is_none()
+                && o.get("jurisdiction").is_none())
     );
     let accounts: Value = app
         .get_json("/api/v1/accounts?limit=100", Some(&admin))

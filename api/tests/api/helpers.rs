@@ -67,6 +67,8 @@ impl TestApp {
         config.database = database.settings().clone();
         config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
         config.shutdown_grace = Duration::from_secs(5);
+        // Tests move the clock and return expired court terms themselves, when they choose.
+        config.court_term_sweep = None;
         adjust(&mut config);
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build_with_clock(config, clock.clone())
@@ -354,6 +356,11 @@ impl TestApp {
             .record_agreement(token, case, "双方达成如下协议：……")
             .await;
         assert_eq!(recorded.status(), StatusCode::OK, "record agreement");
+        self.sign_all(token, case).await
+    }
+
+    /// Records the signatures of both parties and the mediator; returns the case after them.
+    pub async fn sign_all(&self, token: &str, case: &str) -> Value {
         for signer in [
             json!({ "party_number": 1, "method": "seal" }),
             json!({ "party_number": 2, "method": "signature" }),

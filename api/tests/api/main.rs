@@ -5,6 +5,7 @@ mod admin;
 mod agreements;
 mod auth;
 mod cases;
+mod courts;
 mod deadlines;
 mod documents;
 mod errors;

@@ -18,6 +18,16 @@ pub struct Principal {
     pub organization_id: OrganizationId,
 }
 
+impl Principal {
+    /// The principal as the actor of a timeline event.
+    pub fn actor(&self) -> crate::case::stored::Actor {
+        crate::case::stored::Actor::Account {
+            id: self.account_id,
+            role: self.role,
+        }
+    }
+}
+
 /// What the caller wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -42,10 +52,13 @@ pub enum Action {
     WriteOpinion,
     /// Maintain reference data such as the holiday calendar.
     Administer,
+    /// A court's decisions on an application for judicial confirmation: accept or refuse it,
+    /// extend the review, rule (R10, R13).
+    Decide,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Self::List,
         Self::Create,
         Self::Read,
@@ -60,16 +73,19 @@ impl Action {
         Self::AssignInvestigator,
         Self::WriteOpinion,
         Self::Administer,
+        Self::Decide,
     ];
 }
 
-/// A case as the policy sees it: who handles it, which court referred it, and whether the
-/// caller is an investigator assigned to it (a fact about the caller, looked up per request).
+/// A case as the policy sees it: who handles it, which court referred it, and facts about the
+/// caller looked up per request — whether they are an investigator assigned to it, whether
+/// their court was ever sent an application to confirm its agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseRef {
     pub organization_id: OrganizationId,
     pub referring_court_id: Option<OrganizationId>,
     pub assigned_to_caller: bool,
+    pub applied_to_caller: bool,
 }
 
 /// What the action is done to. Only what the policy needs to know is carried.
@@ -91,6 +107,14 @@ pub enum Resource {
         case: CaseRef,
         caller_is_author: bool,
     },
+    /// The applications for judicial confirmation as a whole (a court's inbox, a mediation
+    /// organisation's outbox).
+    Applications,
+    /// One application for judicial confirmation, addressed to `court_id`.
+    Application {
+        case: CaseRef,
+        court_id: OrganizationId,
+    },
     /// The investigator pool as a whole (listing, adding profiles).
     Investigators,
     /// One investigator's profile.
@@ -108,8 +132,8 @@ pub enum CaseScope {
     Nothing,
     /// Those handled by this organisation.
     HandledBy(OrganizationId),
-    /// Those referred by this court.
-    ReferredBy(OrganizationId),
+    /// Those this court referred, or was asked to confirm.
+    Court(OrganizationId),
     /// Those this investigator holds an assignment on (not ended).
     AssignedTo(AccountId),
 }
@@ -120,19 +144,19 @@ impl CaseScope {
         match self {
             Self::Nothing => false,
             Self::HandledBy(org) => org == case.organization_id,
-            Self::ReferredBy(court) => case.referring_court_id == Some(court),
+            Self::Court(court) => case.referring_court_id == Some(court) || case.applied_to_caller,
             Self::AssignedTo(_) => case.assigned_to_caller,
         }
     }
 }
 
 /// The cases `principal` may see: mediators and auditors those of their organisation, court
-/// users those their court referred, investigators those they are assigned to; administrators
+/// users those their court referred or was asked to confirm, investigators those they are assigned to; administrators
 /// none (they read no case contents), liaison officers none yet (referrals come later).
 pub fn case_scope(principal: &Principal) -> CaseScope {
     match principal.role {
         Role::Mediator | Role::Auditor => CaseScope::HandledBy(principal.organization_id),
-        Role::Court => CaseScope::ReferredBy(principal.organization_id),
+        Role::Court => CaseScope::Court(principal.organization_id),
         Role::Investigator => CaseScope::AssignedTo(principal.account_id),
         Role::Admin | Role::Liaison => CaseScope::Nothing,
     }
@@ -216,7 +240,7 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         ) => {
             let reader = match principal.role {
                 Role::Mediator => case.organization_id == principal.organization_id,
-                Role::Court => case.referring_court_id == Some(principal.organization_id),
+                Role::Court => case_scope(principal).covers(case),
                 Role::Investigator => *caller_is_author,
                 _ => false,
             };
@@ -224,6 +248,22 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
                 return Decision::NotFound;
             }
             action == A::Read
+        }
+        (R::Applications, A::List) => {
+            matches!(principal.role, Role::Court | Role::Mediator | Role::Auditor)
+        }
+        // The addressed court reads and decides; the handling organisation's mediators read
+        // and withdraw on the parties' behalf, its auditors read. Other courts: not found.
+        (R::Application { case, court_id }, action) => {
+            let own_org = principal.organization_id;
+            match principal.role {
+                Role::Court if *court_id == own_org => matches!(action, A::Read | A::Decide),
+                Role::Mediator if case.organization_id == own_org => {
+                    matches!(action, A::Read | A::Update)
+                }
+                Role::Auditor if case.organization_id == own_org => action == A::Read,
+                _ => return Decision::NotFound,
+            }
         }
         (R::Calendar, A::Read) => true,
         (R::Calendar, A::Administer) => admin,

@@ -60,13 +60,18 @@ proptest! {
 }
 
 fn any_case() -> impl Strategy<Value = CaseRef> {
-    (0u128..4, prop::option::of(0u128..4), any::<bool>()).prop_map(|(org, court, assigned)| {
-        CaseRef {
+    (
+        0u128..4,
+        prop::option::of(0u128..4),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(org, court, assigned, applied)| CaseRef {
             organization_id: Uuid::from_u128(org).into(),
             referring_court_id: court.map(|c| Uuid::from_u128(c).into()),
             assigned_to_caller: assigned,
-        }
-    })
+            applied_to_caller: applied,
+        })
 }
 
 fn any_principal() -> impl Strategy<Value = Principal> {
@@ -129,13 +134,53 @@ proptest! {
         let opinion = Resource::Opinion { case, caller_is_author: author };
         let expected = match principal.role {
             Role::Mediator => principal.organization_id == case.organization_id,
-            Role::Court => case.referring_court_id == Some(principal.organization_id),
+            Role::Court => {
+                case.referring_court_id == Some(principal.organization_id) || case.applied_to_caller
+            }
             Role::Investigator => author,
             _ => false,
         };
         let decision = authorize(&principal, Action::Read, &opinion);
         prop_assert_eq!(decision == Decision::Allow, expected);
         prop_assert!(decision != Decision::Forbidden, "an unreadable opinion is invisible, not forbidden");
+    }
+}
+
+proptest! {
+    #[test]
+    fn an_application_is_decided_by_its_court_alone_and_other_courts_do_not_see_it(
+        principal in any_principal(), case in any_case(), court in 0u128..4, action in any_action()
+    ) {
+        let court_id = Uuid::from_u128(court).into();
+        let decision = authorize(&principal, action, &Resource::Application { case, court_id });
+        let own = principal.organization_id;
+        let sees = match principal.role {
+            Role::Court => court_id == own,
+            Role::Mediator | Role::Auditor => case.organization_id == own,
+            _ => false,
+        };
+        prop_assert_eq!(decision != Decision::NotFound, sees);
+        let allowed = decision == Decision::Allow;
+        match action {
+            Action::Decide => prop_assert_eq!(allowed, principal.role == Role::Court && court_id == own),
+            Action::Update => prop_assert_eq!(
+                allowed,
+                principal.role == Role::Mediator && case.organization_id == own
+            ),
+            Action::Read => prop_assert_eq!(allowed, sees),
+            _ => prop_assert!(!allowed),
+        }
+    }
+
+    #[test]
+    fn a_court_sees_the_cases_it_referred_or_was_asked_to_confirm(principal in any_principal(), case in any_case()) {
+        let court = Principal { role: Role::Court, ..principal };
+        let read = authorize(&court, Action::Read, &Resource::Case(case)) == Decision::Allow;
+        prop_assert_eq!(
+            read,
+            case.referring_court_id == Some(court.organization_id) || case.applied_to_caller
+        );
+        prop_assert_ne!(authorize(&court, Action::Update, &Resource::Case(case)), Decision::Allow);
     }
 }
 

@@ -1,13 +1,16 @@
 //! Which deadlines a case has, when they open and close, and how long they run.
 use crate::calendar::Period;
 use crate::case::lifecycle::ActionKind;
-use crate::case::{CourtProcedure, Track};
+use crate::case::{CaseStatus, CourtProcedure, Track};
 
 named_enum! {
     /// The rule a deadline comes from (DOMAIN-RULES.md).
     pub enum DeadlineRule {
         /// 30 days from the agreement taking effect to apply for judicial confirmation.
         R8 = "R8",
+        /// The court decides on accepting an application for confirmation within 3 days (3
+        /// working days for administrative mediation, R14) and rules within 15 days (+10).
+        R10 = "R10",
         /// The term of court-referred mediation: 30 days (委派), 15 or 7 days (委托).
         R15 = "R15",
         /// A people's-mediation committee concludes within about a month (configurable).
@@ -27,6 +30,9 @@ impl DeadlineRule {
         match self {
             Self::R8 => {
                 "parties may jointly apply for judicial confirmation within 30 days of the agreement taking effect"
+            }
+            Self::R10 => {
+                "the court decides on accepting the application within 3 days and rules within 15 days of acceptance (+10 with approval)"
             }
             Self::R15 => {
                 "court-referred mediation ends within its term, after which the case returns to the court"
@@ -88,10 +94,69 @@ pub fn on_action(action: ActionKind, track: Track, people_days: u32) -> Deadline
             vec![R::R15, R::R16],
         ),
         ActionKind::Fail | ActionKind::Withdraw => (vec![], vec![R::R15, R::R16]),
+        // The signed agreement is set aside: its confirmation window no longer runs.
+        ActionKind::ReopenMediation => (vec![], vec![R::R8]),
+        ActionKind::ReturnToCourt => (vec![], vec![R::R15, R::R16]),
         ActionKind::Close => (vec![], DeadlineRule::ALL.to_vec()),
         ActionKind::StartMediation | ActionKind::RecordPerformance => (vec![], vec![]),
     };
     DeadlineChanges { open, meet }
+}
+
+/// Whether a case that reached `status` goes back to its referring court (R15): a court-referred
+/// case that ends without a settlement — declined, failed, withdrawn, or its term over.
+pub fn returns_to_court(track: Track, status: CaseStatus) -> bool {
+    track.is_court()
+        && matches!(
+            status,
+            CaseStatus::Declined
+                | CaseStatus::Failed
+                | CaseStatus::Withdrawn
+                | CaseStatus::Returned
+        )
+}
+
+/// The most days one extension of a court-delegated term may add.
+pub const MAX_TERM_EXTENSION_DAYS: u32 = 90;
+
+/// R15: a court-delegated (委派) term is extended only with every party's recorded consent,
+/// while mediation is still under way; court-entrusted (委托) terms are fixed.
+///
+/// # Errors
+/// `not_extendable` (R15) on other tracks, `invalid_transition` once the case has moved on,
+/// `consent_of_all_parties_required` (R15) naming the parties whose consent is missing.
+pub fn check_term_extension(
+    track: Track,
+    status: CaseStatus,
+    parties: &[u32],
+    consenting: &[u32],
+) -> Result<(), crate::case::Refusal> {
+    use crate::case::refuse;
+    if track != Track::CourtDelegated {
+        return Err(refuse(
+            "not_extendable",
+            Some("R15"),
+            "only a court-delegated (委派) mediation term can be extended",
+        ));
+    }
+    if !matches!(
+        status,
+        CaseStatus::Submitted | CaseStatus::Accepted | CaseStatus::InMediation
+    ) {
+        return Err(refuse(
+            "invalid_transition",
+            None,
+            format!("the term cannot be extended while the case is {status}"),
+        ));
+    }
+    match crate::case::confirmation::missing_consents(parties, consenting) {
+        None => Ok(()),
+        Some(missing) => Err(refuse(
+            "consent_of_all_parties_required",
+            Some("R15"),
+            format!("the term is extended only with both sides' consent: record party {missing}"),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -137,6 +202,54 @@ mod tests {
         let changes = on_action(ActionKind::Settle, Track::CourtDelegated, 30);
         assert_eq!(changes.open, [(DeadlineRule::R8, Period::CalendarDays(30))]);
         assert_eq!(changes.meet, [DeadlineRule::R15, DeadlineRule::R16]);
+    }
+
+    #[test]
+    fn a_delegated_term_is_extended_only_with_every_partys_consent() {
+        let ok = check_term_extension(
+            Track::CourtDelegated,
+            CaseStatus::InMediation,
+            &[1, 2],
+            &[2, 1],
+        );
+        assert_eq!(ok, Ok(()));
+        let one = check_term_extension(
+            Track::CourtDelegated,
+            CaseStatus::InMediation,
+            &[1, 2],
+            &[1],
+        )
+        .unwrap_err();
+        assert_eq!(
+            (one.code, one.rule),
+            ("consent_of_all_parties_required", Some("R15"))
+        );
+        let entrusted =
+            check_term_extension(Track::CourtEntrusted, CaseStatus::InMediation, &[1], &[1])
+                .unwrap_err();
+        assert_eq!(entrusted.code, "not_extendable");
+        let settled = check_term_extension(Track::CourtDelegated, CaseStatus::Settled, &[1], &[1])
+            .unwrap_err();
+        assert_eq!(settled.code, "invalid_transition");
+    }
+
+    #[test]
+    fn court_cases_ending_unsettled_return_to_the_court() {
+        for status in CaseStatus::ALL {
+            let expected = matches!(
+                status,
+                CaseStatus::Declined
+                    | CaseStatus::Failed
+                    | CaseStatus::Withdrawn
+                    | CaseStatus::Returned
+            );
+            assert_eq!(
+                returns_to_court(Track::CourtEntrusted, *status),
+                expected,
+                "{status}"
+            );
+            assert!(!returns_to_court(Track::People, *status));
+        }
     }
 
     #[test]

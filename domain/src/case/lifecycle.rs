@@ -10,7 +10,9 @@
 //!                                                  record_performance (R7)
 //!                                                           ▼          ▼
 //!                                                      performed   breached
-//! declined, failed, withdrawn, performed, breached ──close──▶ closed (read-only, R5)
+//! settled ──reopen_mediation (the parties amend the agreement; not once confirmed)──▶ in_mediation
+//! submitted, accepted, in_mediation ──return_to_court (court tracks, R15 term over)──▶ returned
+//! declined, failed, withdrawn, performed, breached, returned ──close──▶ closed (read-only, R5)
 //! ```
 //! `record_consent` keeps the status and records the respondent's answer (once). On the
 //! `admin_patent` track the case is only accepted once the respondent has agreed (R19).
@@ -28,6 +30,8 @@ named_enum! {
         Fail = "fail_mediation",
         Withdraw = "withdraw_case",
         RecordPerformance = "record_performance",
+        ReopenMediation = "reopen_mediation",
+        ReturnToCourt = "return_to_court",
         Close = "close_case",
     }
 }
@@ -73,6 +77,13 @@ pub enum CaseAction {
         outcome: Performance,
         note: Option<Reason>,
     },
+    /// The parties amend the settled agreement and mediate again; the signed one is archived
+    /// and an application still before a court is voided.
+    ReopenMediation {
+        reason: Reason,
+    },
+    /// R15: the court's term ran out without a settlement (done by the platform).
+    ReturnToCourt,
     Close,
 }
 
@@ -87,6 +98,8 @@ impl CaseAction {
             Self::Fail { .. } => ActionKind::Fail,
             Self::Withdraw { .. } => ActionKind::Withdraw,
             Self::RecordPerformance { .. } => ActionKind::RecordPerformance,
+            Self::ReopenMediation { .. } => ActionKind::ReopenMediation,
+            Self::ReturnToCourt => ActionKind::ReturnToCourt,
             Self::Close => ActionKind::Close,
         }
     }
@@ -100,6 +113,8 @@ pub struct Facts {
     pub consent: Consent,
     /// Every required party and the mediator have signed the agreement (R6).
     pub agreement_effective: bool,
+    /// A court confirmed the agreement: it is enforceable and can no longer be reopened.
+    pub enforceable: bool,
 }
 
 /// The result of an allowed action.
@@ -222,8 +237,20 @@ pub fn apply(facts: &Facts, action: &CaseAction) -> Result<Change, Refusal> {
             Performance::Performed => S::Performed,
             Performance::Breached => S::Breached,
         }),
+        (S::Settled, CaseAction::ReopenMediation { .. }) if facts.enforceable => Err(refuse(
+            "already_confirmed",
+            None,
+            "a judicially confirmed agreement cannot be reopened; its performance goes to enforcement (R7)",
+        )),
+        (S::Settled, CaseAction::ReopenMediation { .. }) => keep(S::InMediation),
+        // R15: at the end of its term an unsettled court-referred case goes back to the court.
+        (S::Submitted | S::Accepted | S::InMediation, CaseAction::ReturnToCourt)
+            if facts.track.is_court() =>
+        {
+            keep(S::Returned)
+        }
         (
-            S::Declined | S::Failed | S::Withdrawn | S::Performed | S::Breached,
+            S::Declined | S::Failed | S::Withdrawn | S::Performed | S::Breached | S::Returned,
             CaseAction::Close,
         ) => keep(S::Closed),
         _ => wrong_state(),
@@ -259,12 +286,14 @@ mod tests {
                 outcome: Performance::Performed,
                 note: None,
             },
+            ActionKind::ReopenMediation => CaseAction::ReopenMediation { reason: reason() },
+            ActionKind::ReturnToCourt => CaseAction::ReturnToCourt,
             ActionKind::Close => CaseAction::Close,
         }
     }
 
-    /// Every legal edge, written out by hand: (from, action) → to, with consent given and the
-    /// agreement effective (the preconditions are tested separately below).
+    /// Every legal edge, written out by hand: (from, action) → to, on a court-delegated case with
+    /// consent given and the agreement effective (the preconditions are tested separately below).
     const EDGES: &[(CaseStatus, ActionKind, CaseStatus)] = {
         use ActionKind as A;
         use CaseStatus as S;
@@ -276,6 +305,11 @@ mod tests {
             (S::InMediation, A::Fail, S::Failed),
             (S::InMediation, A::Withdraw, S::Withdrawn),
             (S::Settled, A::RecordPerformance, S::Performed),
+            (S::Settled, A::ReopenMediation, S::InMediation),
+            (S::Submitted, A::ReturnToCourt, S::Returned),
+            (S::Accepted, A::ReturnToCourt, S::Returned),
+            (S::InMediation, A::ReturnToCourt, S::Returned),
+            (S::Returned, A::Close, S::Closed),
             (S::Declined, A::Close, S::Closed),
             (S::Failed, A::Close, S::Closed),
             (S::Withdrawn, A::Close, S::Closed),
@@ -290,9 +324,10 @@ mod tests {
             for kind in ActionKind::ALL {
                 let facts = Facts {
                     status: *status,
-                    track: Track::People,
+                    track: Track::CourtDelegated,
                     consent: Consent::Given,
                     agreement_effective: true,
+                    enforceable: false,
                 };
                 let result = apply(&facts, &sample(*kind));
                 let expected = EDGES
@@ -328,6 +363,7 @@ mod tests {
                 track: Track::People,
                 consent: Consent::Pending,
                 agreement_effective: false,
+                enforceable: false,
             };
             let given = apply(&facts, &CaseAction::RecordConsent { consent: true }).unwrap();
             assert_eq!(
@@ -349,6 +385,7 @@ mod tests {
             track: Track::People,
             consent,
             agreement_effective: false,
+            enforceable: false,
         };
         let pending = apply(&facts(Consent::Pending), &CaseAction::StartMediation).unwrap_err();
         assert_eq!(
@@ -381,6 +418,7 @@ mod tests {
             track: Track::AdminPatent,
             consent,
             agreement_effective: false,
+            enforceable: false,
         };
         let refusal = apply(&facts(Consent::Pending), &CaseAction::Accept).unwrap_err();
         assert_eq!(
@@ -397,6 +435,7 @@ mod tests {
             track: Track::People,
             consent: Consent::Given,
             agreement_effective: false,
+            enforceable: false,
         };
         assert_eq!(
             apply(&facts, &CaseAction::Settle).unwrap_err().rule,
@@ -416,12 +455,55 @@ mod tests {
             track: Track::People,
             consent: Consent::Given,
             agreement_effective: true,
+            enforceable: false,
         };
         let breached = CaseAction::RecordPerformance {
             outcome: Performance::Breached,
             note: None,
         };
         assert_eq!(apply(&facts, &breached).unwrap().to, CaseStatus::Breached);
+    }
+
+    #[test]
+    fn only_court_referred_cases_return_to_the_court_r15() {
+        for track in Track::ALL {
+            let facts = Facts {
+                status: CaseStatus::InMediation,
+                track: *track,
+                consent: Consent::Given,
+                agreement_effective: false,
+                enforceable: false,
+            };
+            assert_eq!(
+                apply(&facts, &CaseAction::ReturnToCourt).is_ok(),
+                track.is_court(),
+                "{track}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_confirmed_agreement_cannot_be_reopened() {
+        let facts = Facts {
+            status: CaseStatus::Settled,
+            track: Track::People,
+            consent: Consent::Given,
+            agreement_effective: true,
+            enforceable: true,
+        };
+        let reopen = CaseAction::ReopenMediation { reason: reason() };
+        assert_eq!(
+            apply(&facts, &reopen).unwrap_err().code,
+            "already_confirmed"
+        );
+        let unconfirmed = Facts {
+            enforceable: false,
+            ..facts
+        };
+        assert_eq!(
+            apply(&unconfirmed, &reopen).unwrap().to,
+            CaseStatus::InMediation
+        );
     }
 
     #[test]
@@ -476,11 +558,11 @@ mod tests {
         #[test]
         fn random_histories_keep_the_invariants(
             actions in prop::collection::vec(any_action(), 0..40),
-            admin_patent in any::<bool>(),
+            track in 0usize..3,
             signed_at in 0usize..40,
         ) {
-            let track = if admin_patent { Track::AdminPatent } else { Track::People };
-            let mut facts = Facts { status: CaseStatus::Submitted, track, consent: Consent::Pending, agreement_effective: false };
+            let track = [Track::AdminPatent, Track::People, Track::CourtDelegated][track];
+            let mut facts = Facts { status: CaseStatus::Submitted, track, consent: Consent::Pending, agreement_effective: false, enforceable: false };
             for (i, action) in actions.iter().enumerate() {
                 facts.agreement_effective = i >= signed_at;
                 let before = facts;
@@ -492,6 +574,9 @@ mod tests {
                         }
                         if change.to == CaseStatus::Settled {
                             prop_assert!(before.agreement_effective, "settled only by an effective agreement (R6)");
+                        }
+                        if change.to == CaseStatus::Returned {
+                            prop_assert!(track.is_court(), "only court cases return to the court (R15)");
                         }
                         if change.to == CaseStatus::Accepted && track == Track::AdminPatent {
                             prop_assert_eq!(change.consent, Consent::Given, "R19");

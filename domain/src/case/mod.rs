@@ -1,5 +1,6 @@
 //! Mediation cases: intake, lifecycle, settlement agreement, deadlines.
 pub mod agreement;
+pub mod confirmation;
 pub mod deadlines;
 pub mod files;
 pub mod identifiers;
@@ -115,6 +116,8 @@ named_enum! {
         Withdrawn = "withdrawn",
         Performed = "performed",
         Breached = "breached",
+        /// A court-referred case whose term ran out unsettled went back to the court (R15).
+        Returned = "returned",
         Closed = "closed",
     }
 }

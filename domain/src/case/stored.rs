@@ -36,6 +36,10 @@ pub struct Case {
     /// R4: the routes the parties were told of when mediation failed.
     pub routes: Vec<Route>,
     pub withdrawn_by: Option<Side>,
+    /// A court confirmed the settlement agreement (司法确认): it is enforceable.
+    pub enforceable: bool,
+    /// When a court-referred case went back to its court without a settlement (R15).
+    pub returned_on: Option<NaiveDate>,
     /// Incremented by every change (optimistic concurrency).
     pub version: i64,
     pub created_by: AccountId,
@@ -51,6 +55,7 @@ impl Case {
             track: self.track,
             consent: self.consent,
             agreement_effective,
+            enforceable: self.enforceable,
         }
     }
 }
@@ -109,12 +114,22 @@ impl CaseDeadline {
     }
 }
 
+/// Who did something to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Account {
+        id: AccountId,
+        role: crate::account::Role,
+    },
+    /// The platform itself, on a schedule (a court-referred term running out, R15).
+    Platform,
+}
+
 /// One entry of a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseEvent {
     pub at: DateTime<Utc>,
-    pub actor_id: AccountId,
-    pub actor_role: crate::account::Role,
+    pub actor: Actor,
     /// The operation (`submit_case`, `accept_case`, `sign_agreement` …).
     pub action: String,
     pub from_status: Option<CaseStatus>,

@@ -29,6 +29,10 @@ pub struct Model {
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A court confirmed the settlement (司法确认).
+    pub enforceable: bool,
+    /// When a court-referred case went back to its court unsettled (R15).
+    pub returned_on: Option<Date>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// R16 target in days; `None`: the default.
     pub people_mediation_days: Option<i32>,
+    /// Courts: JSON `{"areas": [...], "ip_types": [...]}` (R9, R14).
+    pub jurisdiction: Option<String>,
     #[sea_orm(has_many)]
     pub accounts: HasMany<super::accounts::Entity>,
 }

@@ -14,6 +14,7 @@ mod m20261121_000008_create_documents;
 mod m20261121_000009_create_idempotency_keys;
 mod m20261121_000010_create_calendar;
 mod m20261121_000011_create_investigators;
+mod m20261121_000012_create_confirmations;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000009_create_idempotency_keys::Migration),
             Box::new(m20261121_000010_create_calendar::Migration),
             Box::new(m20261121_000011_create_investigators::Migration),
+            Box::new(m20261121_000012_create_confirmations::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! Organisations.
 use chrono::{DateTime, Utc};
+use ipdr_domain::case::IpType;
 use ipdr_domain::organization::{
-    City, CourtLevel, NewOrganization, Organization, OrganizationCode, OrganizationKind,
-    OrganizationName,
+    City, CourtLevel, Jurisdiction, NewOrganization, Organization, OrganizationCode,
+    OrganizationKind, OrganizationName,
 };
 use ipdr_domain::{OrganizationId, Status};
 use sea_orm::{
@@ -40,10 +41,42 @@ impl TryFrom<organizations::Model> for Organization {
                 .people_mediation_days
                 .map(|d| stored_int("people mediation days", d))
                 .transpose()?,
+            jurisdiction: row
+                .jurisdiction
+                .as_deref()
+                .map(|j| parse_jurisdiction(j).ok_or_else(|| invalid("jurisdiction")))
+                .transpose()?,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
     }
+}
+
+/// How a court's jurisdiction is stored: JSON with the areas and the IP types' names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredJurisdiction {
+    areas: Vec<String>,
+    ip_types: Vec<String>,
+}
+
+fn jurisdiction_json(j: &Jurisdiction) -> String {
+    serde_json::to_string(&StoredJurisdiction {
+        areas: j.areas.clone(),
+        ip_types: j.ip_types.iter().map(|t| t.as_str().to_owned()).collect(),
+    })
+    .unwrap_or_default()
+}
+
+fn parse_jurisdiction(text: &str) -> Option<Jurisdiction> {
+    let stored: StoredJurisdiction = serde_json::from_str(text).ok()?;
+    Some(Jurisdiction {
+        areas: stored.areas,
+        ip_types: stored
+            .ip_types
+            .iter()
+            .map(|t| IpType::parse(t))
+            .collect::<Option<_>>()?,
+    })
 }
 
 /// Stores a new organisation under `id`.
@@ -71,6 +104,7 @@ pub async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         people_mediation_days: Set(None),
+        jurisdiction: Set(None),
     };
     match row.insert(db).await {
         Ok(row) => row.try_into(),
@@ -188,4 +222,38 @@ pub async fn set_people_mediation_days(
     row.people_mediation_days = Set(days.and_then(|d| i32::try_from(d).ok()));
     row.updated_at = Set(now);
     Some(Organization::try_from(row.update(db).await?)).transpose()
+}
+
+/// Sets what a court has jurisdiction over (R9, R14).
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn set_jurisdiction(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+    jurisdiction: &Jurisdiction,
+    now: DateTime<Utc>,
+) -> Result<Option<Organization>, RepoError> {
+    let Some(row) = Entity::find_by_id(id.as_uuid()).one(db).await? else {
+        return Ok(None);
+    };
+    let mut row: organizations::ActiveModel = row.into();
+    row.jurisdiction = Set(Some(jurisdiction_json(jurisdiction)));
+    row.updated_at = Set(now);
+    Some(Organization::try_from(row.update(db).await?)).transpose()
+}
+
+/// Every court of the instance, active or not (eligibility drops the disabled ones itself).
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn courts(db: &impl ConnectionTrait) -> Result<Vec<Organization>, RepoError> {
+    Entity::find()
+        .filter(Column::Kind.eq("court"))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect()
 }

@@ -104,6 +104,17 @@ pub struct PerformanceRequest {
     pub note: Option<String>,
 }
 
+/// A longer R15 term with every party's consent.
+#[derive(Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct TermExtensionRequest {
+    /// Days added to the term, 1 to 90.
+    pub days: u32,
+    /// The parties (by number) whose consent is recorded: every party of the case.
+    pub consents: Vec<u32>,
+}
+
 fn reason(field: &str, text: &str) -> Result<Reason, ApiProblem> {
     Reason::parse(text).map_err(|e| ValidationErrors::one(field, e).into())
 }
@@ -120,6 +131,14 @@ async fn act<const S: u32>(
     let if_match = if_match(if_match_header)?;
     let action = action?;
     let case = service::cases::transition(state, caller, id, if_match, &action).await?;
+    moved(state, caller, case).await
+}
+
+async fn moved<const S: u32>(
+    state: &AppState,
+    caller: &Principal,
+    case: ipdr_domain::case::stored::Case,
+) -> ApiResult<CaseMoved, S> {
     let view = case_view(&state.db, caller, case, state.clock.today())
         .await
         .map_err(ApiError::from)?;
@@ -300,9 +319,65 @@ impl CaseLifecycleApi {
         act(&state, &caller.0, id.0, version.0.as_deref(), action).await
     }
 
+    /// Reopen mediation to amend the agreement.
+    ///
+    /// `settled` → `in_mediation`: the parties amend their agreement (for instance after a court
+    /// refused to confirm it, R13). The signed agreement is set aside — the case file keeps it —
+    /// and a new one is recorded and signed; an application for confirmation still before a
+    /// court is voided, and the R8 window of the old agreement no longer runs. Refused with
+    /// `already_confirmed` once a court confirmed the agreement.
+    #[oai(
+        path = "/:id/reopen-mediation",
+        method = "post",
+        operation_id = "reopen_mediation"
+    )]
+    async fn reopen_mediation(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+        #[oai(name = "If-Match")] version: Header<Option<String>>,
+        body: JsonBody<ReasonRequest>,
+    ) -> ApiResult<CaseMoved, MOVE_WITH_BODY> {
+        let action =
+            reason("reason", &body.0.reason).map(|reason| CaseAction::ReopenMediation { reason });
+        act(&state, &caller.0, id.0, version.0.as_deref(), action).await
+    }
+
+    /// Extend a court-delegated term.
+    ///
+    /// A court-delegated (委派) case's 30-day term (R15) runs `days` longer (1 to 90) with the
+    /// consent of every party, recorded by the mediator. Court-entrusted (委托) terms are fixed
+    /// (`not_extendable`); the term must still be running.
+    #[oai(
+        path = "/:id/extend-term",
+        method = "post",
+        operation_id = "extend_court_term"
+    )]
+    async fn extend_court_term(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+        #[oai(name = "If-Match")] version: Header<Option<String>>,
+        body: JsonBody<TermExtensionRequest>,
+    ) -> ApiResult<CaseMoved, MOVE_WITH_BODY> {
+        let if_match = if_match(version.0.as_deref())?;
+        let case = service::court_terms::extend(
+            &state,
+            &caller.0,
+            CaseId::from(id.0),
+            if_match,
+            body.0.days,
+            &body.0.consents,
+        )
+        .await?;
+        moved(&state, &caller.0, case).await
+    }
+
     /// Close a case.
     ///
-    /// From `declined`, `failed`, `withdrawn`, `performed` or `breached` → `closed`. A closed
+    /// From `declined`, `failed`, `withdrawn`, `performed`, `breached` or `returned` → `closed`. A closed
     /// case is read-only (R5): every later change is refused with `case_closed`.
     #[oai(path = "/:id/close", method = "post", operation_id = "close_case")]
     async fn close_case(

@@ -6,7 +6,7 @@ use ipdr_domain::calendar::Period;
 use ipdr_domain::case::agreement::{Signer, required_signers};
 use ipdr_domain::case::intake::Party;
 use ipdr_domain::case::masking::mask;
-use ipdr_domain::case::stored::{Agreement, Case, CaseDeadline, CaseEvent, Document};
+use ipdr_domain::case::stored::{Actor, Agreement, Case, CaseDeadline, CaseEvent, Document};
 use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::cases::{agreement, assignments, deadlines};
 use poem_openapi::Object;
@@ -78,11 +78,12 @@ impl From<Party> for PartyView {
 #[derive(Object)]
 pub struct DeadlineView {
     pub case_id: Uuid,
-    /// The rule it comes from: `R8`, `R15`, `R16`, `R19` on the case; `R22`, `R24` on an
-    /// investigator assignment.
+    /// The rule it comes from: `R8`, `R15`, `R16`, `R19` on the case; `R10` on an application
+    /// for judicial confirmation; `R22`, `R24` on an investigator assignment.
     pub rule: String,
-    /// The investigator assignment it concerns (`<id>`, or `<id>/reconsideration` for the second
-    /// R24 decision); absent for the case itself.
+    /// What within the case it concerns: an investigator assignment (`<id>`, or
+    /// `<id>/reconsideration` for the second R24 decision), an application for confirmation
+    /// (`<id>/acceptance`, `<id>/ruling`); absent for the case itself.
     #[oai(skip_serializing_if_is_none)]
     pub subject: Option<String>,
     pub description: String,
@@ -172,6 +173,12 @@ pub struct CaseView {
     pub routes: Vec<RouteName>,
     #[oai(skip_serializing_if_is_none)]
     pub withdrawn_by: Option<SideName>,
+    /// A court confirmed the settlement agreement (司法确认): it can be enforced.
+    pub enforceable: bool,
+    /// Court-referred cases: the day the case went back to the referring court unsettled
+    /// (declined, failed, withdrawn, or its R15 term over).
+    #[oai(skip_serializing_if_is_none)]
+    pub returned_on: Option<NaiveDate>,
     pub assigned_mediators: Vec<Uuid>,
     pub deadlines: Vec<DeadlineView>,
     #[oai(skip_serializing_if_is_none)]
@@ -241,6 +248,8 @@ pub async fn case_view(
         reason: case.reason,
         routes: case.routes.into_iter().map(Into::into).collect(),
         withdrawn_by: case.withdrawn_by.map(Into::into),
+        enforceable: case.enforceable,
+        returned_on: case.returned_on,
         assigned_mediators: assigned
             .into_iter()
             .map(|a| a.account_id.as_uuid())
@@ -317,9 +326,15 @@ pub struct CasePage {
 #[derive(Object)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    pub actor_id: Uuid,
-    pub actor_role: crate::v1::wire::RoleName,
-    /// The operation: `submit_case`, `accept_case`, `record_consent`, `sign_agreement` …
+    /// The account that acted; absent when the platform itself did (a court-referred term
+    /// running out, R15).
+    #[oai(skip_serializing_if_is_none)]
+    pub actor_id: Option<Uuid>,
+    /// The actor's role; absent when the platform itself acted.
+    #[oai(skip_serializing_if_is_none)]
+    pub actor_role: Option<crate::v1::wire::RoleName>,
+    /// The operation: `submit_case`, `accept_case`, `record_consent`, `sign_agreement`,
+    /// `apply_for_confirmation`, `accept_application`, `confirm_agreement`, `return_to_court` …
     pub action: String,
     #[oai(skip_serializing_if_is_none)]
     pub from_status: Option<CaseStatusName>,
@@ -333,8 +348,14 @@ impl From<CaseEvent> for TimelineEntry {
     fn from(e: CaseEvent) -> Self {
         Self {
             at: e.at,
-            actor_id: e.actor_id.as_uuid(),
-            actor_role: e.actor_role.into(),
+            actor_id: match e.actor {
+                Actor::Account { id, .. } => Some(id.as_uuid()),
+                Actor::Platform => None,
+            },
+            actor_role: match e.actor {
+                Actor::Account { role, .. } => Some(role.into()),
+                Actor::Platform => None,
+            },
             action: e.action,
             from_status: e.from_status.map(Into::into),
             to_status: e.to_status.map(Into::into),

@@ -6,7 +6,7 @@ use ipdr_domain::case::stored::{Agreement, Signature};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::entity::{agreement_signatures, case_agreements};
+use crate::entity::{agreement_signatures, case_agreements, superseded_agreements};
 use crate::repo::{RepoError, json_text, parse_stored, violates_unique};
 
 fn signer_name(signer: Signer) -> String {
@@ -157,4 +157,81 @@ pub async fn mark_effective(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// How a set-aside agreement is kept in the case file.
+#[derive(serde::Serialize)]
+struct Archived<'a> {
+    text: &'a str,
+    terms: &'a [String],
+    decides_ownership_or_validity: bool,
+    recorded_by: uuid::Uuid,
+    recorded_at: DateTime<Utc>,
+    effective_at: Option<DateTime<Utc>>,
+    signatures: Vec<ArchivedSignature>,
+}
+
+#[derive(serde::Serialize)]
+struct ArchivedSignature {
+    signer: String,
+    method: &'static str,
+    recorded_by: uuid::Uuid,
+    recorded_at: DateTime<Utc>,
+}
+
+/// Sets the case's agreement aside when the parties amend it: the agreement with its signatures
+/// moves to `superseded_agreements` (the case file keeps it, R5) and the case has none until a
+/// new one is recorded. Returns the digest set aside, `None` when there was no agreement.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn supersede(
+    db: &impl ConnectionTrait,
+    case_id: CaseId,
+    by: ipdr_domain::AccountId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, RepoError> {
+    let Some(current) = get(db, case_id).await? else {
+        return Ok(None);
+    };
+    let archived = Archived {
+        text: &current.content.text,
+        terms: &current.content.terms,
+        decides_ownership_or_validity: current.content.decides_ownership_or_validity,
+        recorded_by: current.recorded_by.as_uuid(),
+        recorded_at: current.recorded_at,
+        effective_at: current.effective_at,
+        signatures: current
+            .signatures
+            .iter()
+            .map(|s| ArchivedSignature {
+                signer: signer_name(s.signer),
+                method: s.method.as_str(),
+                recorded_by: s.recorded_by.as_uuid(),
+                recorded_at: s.recorded_at,
+            })
+            .collect(),
+    };
+    let agreement = serde_json::to_string(&archived)
+        .map_err(|e| RepoError::Corrupt(format!("agreement of case {case_id}: {e}")))?;
+    superseded_agreements::Entity::insert(superseded_agreements::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        case_id: Set(case_id.as_uuid()),
+        digest: Set(current.digest.clone()),
+        agreement: Set(agreement),
+        superseded_by: Set(by.as_uuid()),
+        superseded_at: Set(now),
+        reason: Set(reason.to_owned()),
+    })
+    .exec(db)
+    .await?;
+    agreement_signatures::Entity::delete_many()
+        .filter(agreement_signatures::Column::CaseId.eq(case_id.as_uuid()))
+        .exec(db)
+        .await?;
+    case_agreements::Entity::delete_by_id(case_id.as_uuid())
+        .exec(db)
+        .await?;
+    Ok(Some(current.digest))
 }

@@ -299,3 +299,25 @@ pub async fn recompute_open(
     }
     Ok(changed)
 }
+
+/// The cases with an open deadline of `rule` whose last day is before `today`.
+///
+/// # Errors
+/// Database errors.
+pub async fn open_past_due(
+    db: &impl ConnectionTrait,
+    rule: DeadlineRule,
+    today: NaiveDate,
+) -> Result<Vec<CaseId>, RepoError> {
+    let ids: Vec<uuid::Uuid> = Entity::find()
+        .select_only()
+        .column(Column::CaseId)
+        .filter(Column::Rule.eq(rule.as_str()))
+        .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
+        .filter(Column::DueOn.lt(today))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(Into::into).collect())
+}

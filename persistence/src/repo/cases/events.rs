@@ -2,11 +2,14 @@
 use ipdr_domain::CaseId;
 use ipdr_domain::account::Role;
 use ipdr_domain::case::CaseStatus;
-use ipdr_domain::case::stored::CaseEvent;
+use ipdr_domain::case::stored::{Actor, CaseEvent};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::case_events::{self, Column, Entity};
 use crate::repo::{RepoError, parse_stored};
+
+/// The stored role of the platform's own steps (with the nil account id).
+const PLATFORM: &str = "platform";
 
 /// Appends an event; call in the transaction of the change it records.
 ///
@@ -21,8 +24,15 @@ pub async fn append(
         id: Set(uuid::Uuid::now_v7()),
         case_id: Set(case_id.as_uuid()),
         at: Set(event.at),
-        actor_id: Set(event.actor_id.as_uuid()),
-        actor_role: Set(event.actor_role.as_str().to_owned()),
+        actor_id: Set(match event.actor {
+            Actor::Account { id, .. } => id.as_uuid(),
+            Actor::Platform => uuid::Uuid::nil(),
+        }),
+        actor_role: Set(match event.actor {
+            Actor::Account { role, .. } => role.as_str(),
+            Actor::Platform => PLATFORM,
+        }
+        .to_owned()),
         action: Set(event.action.clone()),
         from_status: Set(event.from_status.map(|s| s.as_str().to_owned())),
         to_status: Set(event.to_status.map(|s| s.as_str().to_owned())),
@@ -51,8 +61,14 @@ pub async fn list(db: &impl ConnectionTrait, case_id: CaseId) -> Result<Vec<Case
         .map(|row| {
             Ok(CaseEvent {
                 at: row.at,
-                actor_id: row.actor_id.into(),
-                actor_role: parse_stored("role", &row.actor_role, Role::parse)?,
+                actor: if row.actor_role == PLATFORM {
+                    Actor::Platform
+                } else {
+                    Actor::Account {
+                        id: row.actor_id.into(),
+                        role: parse_stored("role", &row.actor_role, Role::parse)?,
+                    }
+                },
                 action: row.action,
                 from_status: status(row.from_status)?,
                 to_status: status(row.to_status)?,

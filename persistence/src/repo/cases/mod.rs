@@ -2,6 +2,7 @@
 //! agreement, assignments, documents), one module each.
 pub mod agreement;
 pub mod assignments;
+pub mod confirmations;
 pub mod deadlines;
 pub mod documents;
 pub mod events;
@@ -121,6 +122,8 @@ fn case(row: cases::Model, parties: Vec<Party>) -> Result<Case, RepoError> {
             .as_deref()
             .map(|s| parse_stored("side", s, Side::parse))
             .transpose()?,
+        enforceable: row.enforceable,
+        returned_on: row.returned_on,
         version: row.version,
         created_by: row.created_by.into(),
         created_at: row.created_at,
@@ -210,7 +213,14 @@ pub(crate) fn cases_in_scope(scope: CaseScope) -> Option<SelectStatement> {
     match scope {
         CaseScope::Nothing => None,
         CaseScope::HandledBy(org) => Some(by(cases::Column::OrganizationId, org.as_uuid())),
-        CaseScope::ReferredBy(court) => Some(by(cases::Column::ReferringCourtId, court.as_uuid())),
+        CaseScope::Court(court) => Some(
+            by(cases::Column::ReferringCourtId, court.as_uuid())
+                .union(
+                    sea_orm::sea_query::UnionType::All,
+                    confirmations::cases_applied_to(court),
+                )
+                .to_owned(),
+        ),
         CaseScope::AssignedTo(account) => Some(assigned_to(account)),
     }
 }
@@ -255,7 +265,11 @@ pub async fn list(
             });
         }
         CaseScope::HandledBy(org) => query.filter(C::OrganizationId.eq(org.as_uuid())),
-        CaseScope::ReferredBy(court) => query.filter(C::ReferringCourtId.eq(court.as_uuid())),
+        CaseScope::Court(court) => query.filter(
+            Condition::any()
+                .add(C::ReferringCourtId.eq(court.as_uuid()))
+                .add(C::Id.in_subquery(confirmations::cases_applied_to(court))),
+        ),
         CaseScope::AssignedTo(account) => query.filter(C::Id.in_subquery(assigned_to(account))),
     };
     if let Some(before) = page.after {

@@ -45,6 +45,8 @@ pub async fn insert(
         reason: None,
         routes: Vec::new(),
         withdrawn_by: None,
+        enforceable: false,
+        returned_on: None,
         version: 1,
         created_by,
         created_at: now,
@@ -68,6 +70,8 @@ pub async fn insert(
         reason: Set(None),
         routes: Set(None),
         withdrawn_by: Set(None),
+        enforceable: Set(false),
+        returned_on: Set(None),
         version: Set(case.version),
         created_by: Set(created_by.as_uuid()),
         created_at: Set(now),
@@ -147,6 +151,8 @@ pub async fn save(
             C::WithdrawnBy,
             Expr::value(case.withdrawn_by.map(|s| s.as_str())),
         )
+        .col_expr(C::Enforceable, Expr::value(case.enforceable))
+        .col_expr(C::ReturnedOn, Expr::value(case.returned_on))
         .col_expr(C::Version, Expr::col(C::Version).add(1))
         .col_expr(C::UpdatedAt, Expr::value(now))
         .filter(C::Id.eq(case.id.as_uuid()))

@@ -1,0 +1,152 @@
+//! R15: court-referred mediation runs for a term (委派 30 days, extendable with every party's
+//! consent; 委托 15 or 7 days). When the term is over without a settlement the case goes back
+//! to the court — done by the platform itself, on a schedule.
+use std::time::Duration;
+
+use ipdr_domain::CaseId;
+use ipdr_domain::ValidationErrors;
+use ipdr_domain::access::{Action, Principal};
+use ipdr_domain::calendar::Period;
+use ipdr_domain::case::deadlines::{DeadlineRule, MAX_TERM_EXTENSION_DAYS, check_term_extension};
+use ipdr_domain::case::lifecycle::CaseAction;
+use ipdr_domain::case::stored::{Actor, CaseEvent, DeadlineStatus};
+use ipdr_domain::validation::Invalid;
+use ipdr_persistence::commit;
+use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadlines, events};
+
+use super::cases::{
+    apply_in, authorized, begin_case_write, event, load_for_update, open_deadlines, save,
+};
+use crate::problem::ApiProblem;
+use crate::state::AppState;
+
+/// Extends a court-delegated case's term by `days` with every party's recorded consent (R15):
+/// the R15 deadline runs `days` longer from the same start, and the timeline says who agreed.
+///
+/// # Errors
+/// 404/403 as the case; 422 for the days or consents; 409 (R15) when not extendable; 412.
+pub async fn extend(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    days: u32,
+    consents: &[u32],
+) -> Result<ipdr_domain::case::stored::Case, ApiProblem> {
+    authorized(state, caller, id, Action::Update).await?;
+    if !(1..=MAX_TERM_EXTENSION_DAYS).contains(&days) {
+        return Err(ValidationErrors::one(
+            "days",
+            Invalid::new(
+                "out_of_range",
+                format!("1 to {MAX_TERM_EXTENSION_DAYS} days"),
+            ),
+        )
+        .into());
+    }
+    let consents = ipdr_domain::case::confirmation::parse_consents(consents)?;
+    let txn = begin_case_write(state, id).await?;
+    let current = load_for_update(&txn, id, if_match).await?;
+    let numbers: Vec<u32> = current.parties.iter().map(|p| p.number).collect();
+    check_term_extension(current.track, current.status, &numbers, &consents)?;
+    let term = stored_deadlines::of_case(&txn, id)
+        .await?
+        .into_iter()
+        .find(|d| d.rule == DeadlineRule::R15 && d.status == DeadlineStatus::Open)
+        .ok_or_else(|| {
+            ApiProblem::conflict("no_open_term", "the case has no running R15 term to extend")
+        })?;
+    let Period::CalendarDays(length) = term.period else {
+        return Err(ApiProblem::internal());
+    };
+    let extended = Period::CalendarDays(length + days);
+    // The case's version moves, so a concurrent change of it is refused (412/409).
+    let saved = save(&txn, state, &current, &current, if_match).await?;
+    open_deadlines(
+        &txn,
+        &saved,
+        &[(DeadlineRule::R15, extended)],
+        None,
+        term.starts_on,
+    )
+    .await?;
+    let recorded = CaseEvent {
+        detail: Some(format!(
+            "R15 term extended by {days} days to {} days with the consent of parties {}",
+            length + days,
+            consents
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        ..event(state, caller, "extend_term")
+    };
+    events::append(&txn, id, &recorded).await?;
+    commit(txn).await?;
+    Ok(saved)
+}
+
+/// Returns to their courts the court-referred cases whose R15 term is over (its last day is
+/// before today) without a settlement. Each case moves in its own transaction; a case another
+/// process moved meanwhile is skipped. Returns how many went back.
+///
+/// # Errors
+/// Database errors (cases already returned stay returned).
+pub async fn return_expired(state: &AppState) -> Result<u64, ApiProblem> {
+    let today = state.clock.today();
+    let due = stored_deadlines::open_past_due(&state.db, DeadlineRule::R15, today).await?;
+    let mut returned = 0;
+    for case_id in due {
+        let txn = begin_case_write(state, case_id).await;
+        let Ok(txn) = txn else { continue };
+        let Some(current) = case_repo::get(&txn, case_id).await? else {
+            continue;
+        };
+        match apply_in(
+            &txn,
+            state,
+            Actor::Platform,
+            &current,
+            None,
+            &CaseAction::ReturnToCourt,
+        )
+        .await
+        {
+            Ok(_) => {
+                commit(txn).await?;
+                returned += 1;
+            }
+            // Settled or moved on meanwhile: the term no longer applies.
+            Err(problem) if problem.status.is_client_error() => {}
+            Err(problem) => return Err(problem),
+        }
+    }
+    if returned > 0 {
+        tracing::info!(
+            returned,
+            "court-referred cases returned to their courts (R15)"
+        );
+    }
+    Ok(returned)
+}
+
+/// Runs [`return_expired`] now and then every `every` until `shutdown` resolves.
+pub async fn sweep_periodically(
+    state: AppState,
+    every: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return,
+            _ = ticks.tick() => {
+                if let Err(problem) = return_expired(&state).await {
+                    tracing::warn!(code = problem.code, "returning expired court terms failed; retrying later");
+                }
+            }
+        }
+    }
+}
