@@ -98,8 +98,12 @@ pub async fn return_expired(state: &AppState) -> Result<u64, ApiProblem> {
     let due = stored_deadlines::open_past_due(&state.db, DeadlineRule::R15, today).await?;
     let mut returned = 0;
     for case_id in due {
-        let txn = begin_case_write(state, case_id).await;
-        let Ok(txn) = txn else { continue };
+        let txn = match begin_case_write(state, case_id).await {
+            Ok(txn) => txn,
+            // Closed or gone meanwhile: nothing to return.
+            Err(problem) if problem.status.is_client_error() => continue,
+            Err(problem) => return Err(problem),
+        };
         let Some(current) = case_repo::get(&txn, case_id).await? else {
             continue;
         };
