@@ -18,7 +18,7 @@ use ipdr_persistence::repo::cases::{
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
 use ipdr_persistence::{ConnectionTrait, commit};
 
-use super::cases::{authorized, begin_case_write, case_ref, open_deadlines};
+use super::cases::{authorized, begin_case_write, case_ref, event_by, open_deadlines};
 use crate::error::permit;
 use crate::problem::ApiProblem;
 use crate::state::AppState;
@@ -85,14 +85,11 @@ fn subject(id: ApplicationId, which: &str) -> String {
     format!("{id}/{which}")
 }
 
+/// A timeline event by `actor` now, with `detail`.
 fn case_event(state: &AppState, actor: Actor, action: &str, detail: String) -> CaseEvent {
     CaseEvent {
-        at: state.clock.now(),
-        actor,
-        action: action.to_owned(),
-        from_status: None,
-        to_status: None,
         detail: Some(detail),
+        ..event_by(state, actor, action)
     }
 }
 

@@ -272,23 +272,37 @@ fn view(application: Application, deadlines: Vec<DeadlineView>) -> ApplicationVi
     }
 }
 
+/// The views of `applications` with their own R10 deadlines, read in one query.
+async fn with_deadlines_all(
+    state: &AppState,
+    applications: Vec<Application>,
+) -> Result<Vec<ApplicationView>, ApiProblem> {
+    let cases: Vec<CaseId> = applications.iter().map(|a| a.case_id).collect();
+    let all = deadlines::of_rule_on_cases(&state.db, DeadlineRule::R10, &cases).await?;
+    let today = state.clock.today();
+    Ok(applications
+        .into_iter()
+        .map(|application| {
+            let prefix = format!("{}/", application.id);
+            let own = all
+                .iter()
+                .filter(|d| d.subject.as_deref().is_some_and(|s| s.starts_with(&prefix)))
+                .map(|d| DeadlineView::new(d.clone(), today))
+                .collect();
+            view(application, own)
+        })
+        .collect())
+}
+
 /// The view of one application with its R10 deadlines.
 async fn with_deadlines(
     state: &AppState,
     application: Application,
 ) -> Result<ApplicationView, ApiProblem> {
-    let prefix = format!("{}/", application.id);
-    let today = state.clock.today();
-    let own = deadlines::of_case(&state.db, application.case_id)
+    with_deadlines_all(state, vec![application])
         .await?
-        .into_iter()
-        .filter(|d| {
-            d.rule == DeadlineRule::R10
-                && d.subject.as_deref().is_some_and(|s| s.starts_with(&prefix))
-        })
-        .map(|d| DeadlineView::new(d, today))
-        .collect();
-    Ok(view(application, own))
+        .pop()
+        .ok_or_else(ApiProblem::internal)
 }
 
 async fn found<const S: u32>(
@@ -420,16 +434,18 @@ impl ConfirmationsApi {
         let case =
             service::cases::authorized(&state, &caller, CaseId::from(id.0), Action::Read).await?;
         let reference = service::cases::case_ref(&state.db, &caller, &case).await?;
-        let mut items = vec![];
-        for application in confirmations::of_case(&state.db, case.id).await? {
-            let resource = Resource::Application {
-                case: reference,
-                court_id: application.court_id,
-            };
-            if authorize(&caller, Action::Read, &resource) == Decision::Allow {
-                items.push(with_deadlines(&state, application).await?);
-            }
-        }
+        let readable: Vec<Application> = confirmations::of_case(&state.db, case.id)
+            .await?
+            .into_iter()
+            .filter(|application| {
+                let resource = Resource::Application {
+                    case: reference,
+                    court_id: application.court_id,
+                };
+                authorize(&caller, Action::Read, &resource) == Decision::Allow
+            })
+            .collect();
+        let items = with_deadlines_all(&state, readable).await?;
         Ok(ApplicationList::Ok(Json(ApplicationPage {
             items,
             next_cursor: None,
@@ -466,10 +482,7 @@ impl ConfirmationsApi {
             ApplicationScope::Organization(caller.organization_id)
         };
         let found = confirmations::list(&state.db, scope, status.0.map(Into::into), page).await?;
-        let mut items = Vec::with_capacity(found.items.len());
-        for application in found.items {
-            items.push(with_deadlines(&state, application).await?);
-        }
+        let items = with_deadlines_all(&state, found.items).await?;
         Ok(ApplicationList::Ok(Json(ApplicationPage {
             items,
             next_cursor: found.next_after.map(encode_cursor),

@@ -321,3 +321,27 @@ pub async fn open_past_due(
         .await?;
     Ok(ids.into_iter().map(Into::into).collect())
 }
+
+/// The deadlines of `rule` on any of `cases`, soonest first (one query for a page of items).
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn of_rule_on_cases(
+    db: &impl ConnectionTrait,
+    rule: DeadlineRule,
+    cases: &[CaseId],
+) -> Result<Vec<CaseDeadline>, RepoError> {
+    if cases.is_empty() {
+        return Ok(vec![]);
+    }
+    Entity::find()
+        .filter(Column::Rule.eq(rule.as_str()))
+        .filter(Column::CaseId.is_in(cases.iter().map(CaseId::as_uuid)))
+        .order_by_asc(Column::DueOn)
+        .order_by_asc(Column::Subject)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
