@@ -17,6 +17,7 @@ pub mod case;
 pub mod ids;
 pub mod investigator;
 pub mod organization;
+pub mod referral;
 pub mod throttle;
 pub mod validation;
 

@@ -123,6 +123,26 @@ pub enum Resource {
     OwnConflicts,
     /// The official working-day calendar.
     Calendar,
+    /// Cross-city referrals as a whole (sending one, listing).
+    Referrals,
+    /// One referral, with the facts about the caller the policy needs.
+    Referral(ReferralRef),
+    /// The federation's administration: partner nodes, cooperation agreements, the outbox.
+    Federation,
+}
+
+/// A referral as the policy sees it. Partner nodes never reach the policy: they speak only
+/// the federation protocol, which exposes nothing but the referrals addressed to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralRef {
+    /// Sent to this node by a partner (else sent from this node).
+    pub incoming: bool,
+    /// The caller is a liaison officer named on the referral's agreement.
+    pub caller_is_agreement_liaison: bool,
+    /// The caller sent it.
+    pub sent_by_caller: bool,
+    /// The organisation handling the local case linked to it, if any.
+    pub case_organization_id: Option<OrganizationId>,
 }
 
 /// Which cases a principal may see, as a filter lists can apply in the database.
@@ -267,6 +287,28 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         }
         (R::Calendar, A::Read) => true,
         (R::Calendar, A::Administer) => admin,
+        (R::Referrals, A::Create | A::List) => {
+            matches!(principal.role, Role::Liaison | Role::Mediator)
+        }
+        // Liaison officers named on the agreement read and answer; mediators read what they
+        // sent or what concerns their organisation's case, and may supply information on an
+        // outgoing referral. Everyone else — administrators included — does not see it.
+        (R::Referral(referral), action) => {
+            let own_case = referral.case_organization_id == Some(principal.organization_id);
+            let liaison = principal.role == Role::Liaison
+                && (referral.caller_is_agreement_liaison || referral.sent_by_caller);
+            let mediator =
+                principal.role == Role::Mediator && (referral.sent_by_caller || own_case);
+            if !liaison && !mediator {
+                return Decision::NotFound;
+            }
+            match action {
+                A::Read => true,
+                A::Update => liaison || !referral.incoming,
+                _ => false,
+            }
+        }
+        (R::Federation, A::List | A::Create | A::Read | A::Update | A::Administer) => admin,
         _ => false,
     };
     if allowed {

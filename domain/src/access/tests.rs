@@ -241,3 +241,54 @@ fn admins_administer_exactly_the_meaningful_actions() {
         [Read, Disable, Enable, ResetPassword]
     );
 }
+
+fn any_referral() -> impl Strategy<Value = ReferralRef> {
+    (any::<bool>(), any::<bool>(), any::<bool>(), 0..3u8).prop_map(
+        |(incoming, listed, sent, case_org)| ReferralRef {
+            incoming,
+            caller_is_agreement_liaison: listed,
+            sent_by_caller: sent,
+            case_organization_id: match case_org {
+                0 => None,
+                1 => Some(Uuid::from_u128(2).into()),
+                _ => Some(Uuid::from_u128(99).into()),
+            },
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn a_referral_is_seen_only_by_its_liaisons_its_sender_and_its_cases_mediators(
+        role in any_role(), action in any_action(), referral in any_referral()
+    ) {
+        let caller = principal(role);
+        let decision = authorize(&caller, action, &Resource::Referral(referral));
+        let own_case = referral.case_organization_id == Some(caller.organization_id);
+        let reader = match role {
+            Role::Liaison => referral.caller_is_agreement_liaison || referral.sent_by_caller,
+            Role::Mediator => referral.sent_by_caller || own_case,
+            _ => false,
+        };
+        if !reader {
+            prop_assert_eq!(decision, Decision::NotFound);
+        } else {
+            let may = match action {
+                Action::Read => true,
+                // Mediators never answer an incoming referral: that is the liaison's work.
+                Action::Update => role == Role::Liaison || !referral.incoming,
+                _ => false,
+            };
+            prop_assert_eq!(decision == Decision::Allow, may);
+            prop_assert_ne!(decision, Decision::NotFound);
+        }
+    }
+
+    #[test]
+    fn only_admins_administer_the_federation(role in any_role(), action in any_action()) {
+        let decision = authorize(&principal(role), action, &Resource::Federation);
+        if role != Role::Admin {
+            prop_assert_eq!(decision, Decision::Forbidden);
+        }
+    }
+}
