@@ -70,7 +70,12 @@ enum KeysCommand {
     /// List the signing keys.
     List,
     /// Add a new signing key; tokens signed by the previous ones stay valid until retired.
-    Rotate,
+    Rotate {
+        /// Rotate the node's Ed25519 federation key instead of the user-token key; the previous
+        /// one stays published to partners until retired.
+        #[arg(long)]
+        node: bool,
+    },
     /// Retire a key: tokens it signed stop working (within IPDR_KEY_REFRESH_SECONDS everywhere).
     Retire { kid: String },
 }
@@ -185,8 +190,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         )?;
                     }
                 }
-                KeysCommand::Rotate => {
-                    let kid = tokens::rotate(&db).await?;
+                KeysCommand::Rotate { node } => {
+                    let kid = if node {
+                        crate::federation::keys::rotate(&db).await?
+                    } else {
+                        tokens::rotate(&db).await?
+                    };
                     writeln!(
                         out,
                         "new signing key {kid}; retire older keys once their tokens have expired"
@@ -194,8 +203,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 }
                 KeysCommand::Retire { kid } => {
                     let unretired = signing_keys::unretired(&db).await?;
-                    if unretired.len() == 1 && unretired[0].kid == kid {
-                        bail!("{kid} is the only active key; rotate first");
+                    let algorithm = unretired
+                        .iter()
+                        .find(|k| k.kid == kid)
+                        .map(|k| &k.algorithm);
+                    let same_kind = unretired
+                        .iter()
+                        .filter(|k| Some(&k.algorithm) == algorithm)
+                        .count();
+                    if same_kind == 1 {
+                        bail!("{kid} is the only active key of its kind; rotate first");
                     }
                     if !signing_keys::retire(&db, &kid, Utc::now()).await? {
                         bail!("no active key {kid}");

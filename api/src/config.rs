@@ -89,9 +89,44 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how long in-flight requests may take to finish after SIGTERM / Ctrl-C",
     ),
     (
-        "IPDR_COURT_TERM_SWEEP_SECONDS",
+        "IPDR_DEADLINE_SWEEP_SECONDS",
         "60",
-        "how often court-referred cases whose R15 term ran out are returned to their court (0: never)",
+        "how often the platform's deadline work runs: court-referred cases whose R15 term ran out return to their court, breached referral deadlines are escalated (0: never)",
+    ),
+    (
+        "IPDR_NODE_ID",
+        "local",
+        "this instance's node id in the federation (`dalian`, `weihai` …): lower-case letters, digits, `-`",
+    ),
+    (
+        "IPDR_NODE_NAME",
+        "IPDR",
+        "this node's display name, shown to partner nodes",
+    ),
+    (
+        "IPDR_OUTBOX_POLL_MILLIS",
+        "1000",
+        "how often the outbox is checked for messages to partner nodes, besides every local change (0: no delivery from this process)",
+    ),
+    (
+        "IPDR_OUTBOX_MAX_ATTEMPTS",
+        "12",
+        "delivery attempts of a federation message before it is dead-lettered (admins can retry it)",
+    ),
+    (
+        "IPDR_OUTBOX_BACKOFF_BASE_MILLIS",
+        "1000",
+        "first retry wait of a failed delivery; it doubles per attempt, with full jitter",
+    ),
+    (
+        "IPDR_OUTBOX_BACKOFF_CAP_SECONDS",
+        "600",
+        "longest wait between two delivery attempts (a partner's Retry-After may ask for more)",
+    ),
+    (
+        "IPDR_FEDERATION_TIMEOUT_SECONDS",
+        "10",
+        "time limit of one request to a partner node (connect and answer)",
     ),
     (
         "IPDR_LOG",
@@ -139,6 +174,17 @@ pub struct TokenSettings {
     pub key_refresh: Duration,
 }
 
+/// The federation: who this node is and how it delivers to partners.
+#[derive(Debug, Clone)]
+pub struct FederationSettings {
+    pub node_id: ipdr_domain::referral::NodeId,
+    pub node_name: String,
+    /// `None`: this process delivers nothing (another one does).
+    pub outbox_poll: Option<Duration>,
+    pub retry: crate::federation::worker::RetryPolicy,
+    pub timeout: Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct LoginSettings {
     pub max_failures_per_account: u32,
@@ -160,7 +206,8 @@ pub struct Config {
     pub max_document_bytes: usize,
     pub shutdown_grace: Duration,
     /// How often to return court-referred cases whose term ran out (R15); `None`: never.
-    pub court_term_sweep: Option<Duration>,
+    pub deadline_sweep: Option<Duration>,
+    pub federation: FederationSettings,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -209,6 +256,22 @@ impl Config {
         };
 
         let listen = get("IPDR_LISTEN");
+        let node_id = get("IPDR_NODE_ID");
+        let federation = FederationSettings {
+            node_id: ipdr_domain::referral::NodeId::parse(&node_id)
+                .map_err(|e| anyhow::anyhow!("IPDR_NODE_ID: {}, got `{node_id}`", e.message))?,
+            node_name: get("IPDR_NODE_NAME"),
+            outbox_poll: match number("IPDR_OUTBOX_POLL_MILLIS")? {
+                0 => None,
+                n => Some(Duration::from_millis(n)),
+            },
+            retry: crate::federation::worker::RetryPolicy {
+                base: Duration::from_millis(positive("IPDR_OUTBOX_BACKOFF_BASE_MILLIS")?),
+                cap: seconds("IPDR_OUTBOX_BACKOFF_CAP_SECONDS")?,
+                max_attempts: small("IPDR_OUTBOX_MAX_ATTEMPTS")?,
+            },
+            timeout: seconds("IPDR_FEDERATION_TIMEOUT_SECONDS")?,
+        };
         let log_format = match get("IPDR_LOG_FORMAT").as_str() {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -242,10 +305,11 @@ impl Config {
             },
             max_document_bytes: usize::try_from(positive("IPDR_MAX_DOCUMENT_BYTES")?)?,
             shutdown_grace: seconds("IPDR_SHUTDOWN_GRACE_SECONDS")?,
-            court_term_sweep: match number("IPDR_COURT_TERM_SWEEP_SECONDS")? {
+            deadline_sweep: match number("IPDR_DEADLINE_SWEEP_SECONDS")? {
                 0 => None,
                 n => Some(Duration::from_secs(n)),
             },
+            federation,
             log_filter: get("IPDR_LOG"),
             log_format,
         })

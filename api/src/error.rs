@@ -212,6 +212,22 @@ impl From<RepoError> for ApiProblem {
                 "already_assigned",
                 "this mediator is already assigned to the case",
             ),
+            RepoError::Conflict(Conflict::PartnerNode) => ApiProblem::conflict(
+                "partner_registered",
+                "this node is registered already; update it instead",
+            )
+            .field("node_id", "taken", "registered already"),
+            RepoError::Conflict(Conflict::AgreementCode) => ApiProblem::conflict(
+                "agreement_code_taken",
+                "another cooperation agreement has this code",
+            )
+            .field("code", "taken", "another agreement has this code"),
+            RepoError::Conflict(Conflict::Referral | Conflict::InboxMessage) => {
+                ApiProblem::conflict(
+                    "concurrent_update",
+                    "the same message was applied at the same time; retry",
+                )
+            }
             RepoError::Stale => ApiProblem::conflict(
                 "concurrent_update",
                 "the case changed while this request was processed; read it again and retry",

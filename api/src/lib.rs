@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod federation;
 pub mod idempotency;
 pub mod openapi;
 pub mod problem;

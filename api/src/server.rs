@@ -18,6 +18,9 @@ use crate::auth::tokens::KeyRing;
 use crate::body::{BodyLimit, MAX_BODY_BYTES};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::federation::NodeIdentity;
+use crate::federation::client::FederationClient;
+use crate::federation::keys::NodeKeys;
 use crate::state::AppState;
 use crate::{bootstrap, openapi, problem, request_id};
 
@@ -27,7 +30,8 @@ pub struct Application {
     address: SocketAddr,
     state: AppState,
     shutdown_grace: Duration,
-    court_term_sweep: Option<Duration>,
+    deadline_sweep: Option<Duration>,
+    outbox_poll: Option<Duration>,
 }
 
 impl Application {
@@ -66,6 +70,7 @@ impl Application {
         let hasher = Arc::new(PasswordHasher::new(config.login.hash_concurrency)?);
         bootstrap::prepare(&db, &config, &hasher).await?;
         let keys = KeyRing::load(db.clone(), config.token.clone()).await?;
+        let node_keys = NodeKeys::load(db.clone(), config.token.key_refresh).await?;
         let state = AppState {
             db,
             keys,
@@ -73,6 +78,15 @@ impl Application {
             throttle: Arc::new(LoginThrottle::new(&config.login)),
             clock,
             max_document_bytes: config.max_document_bytes,
+            node: Arc::new(NodeIdentity {
+                id: config.federation.node_id.clone(),
+                name: config.federation.node_name.clone(),
+                city: config.city.clone(),
+            }),
+            node_keys,
+            federation_client: FederationClient::new(config.federation.timeout)?,
+            retry: config.federation.retry,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
         let acceptor = TcpListener::bind(config.listen)
             .into_acceptor()
@@ -88,7 +102,8 @@ impl Application {
             address,
             state,
             shutdown_grace: config.shutdown_grace,
-            court_term_sweep: config.court_term_sweep,
+            deadline_sweep: config.deadline_sweep,
+            outbox_poll: config.federation.outbox_poll,
         })
     }
 
@@ -110,29 +125,43 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let (stop_refresh, refresh_stopped) = tokio::sync::oneshot::channel::<()>();
-        let refresher = tokio::spawn(self.state.keys.clone().refresh_periodically(async {
-            let _ = refresh_stopped.await;
-        }));
-        let (stop_sweep, sweep_stopped) = tokio::sync::oneshot::channel::<()>();
-        let sweeper = self.court_term_sweep.map(|every| {
-            tokio::spawn(crate::service::court_terms::sweep_periodically(
+        // Background work stops when the server has finished its in-flight requests.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let until_stopped = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }
+        };
+        let mut workers = vec![tokio::spawn(
+            self.state
+                .keys
+                .clone()
+                .refresh_periodically(until_stopped()),
+        )];
+        if let Some(every) = self.deadline_sweep {
+            workers.push(tokio::spawn(
+                crate::service::court_terms::sweep_periodically(
+                    self.state.clone(),
+                    every,
+                    until_stopped(),
+                ),
+            ));
+        }
+        if let Some(poll) = self.outbox_poll {
+            workers.push(tokio::spawn(crate::federation::worker::run(
                 self.state.clone(),
-                every,
-                async {
-                    let _ = sweep_stopped.await;
-                },
-            ))
-        });
-        tracing::info!(address = %self.address, "serving; API documentation at /docs");
+                poll,
+                until_stopped(),
+            )));
+        }
+        tracing::info!(address = %self.address, node = %self.state.node.id, "serving; API documentation at /docs");
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(self.shutdown_grace))
             .await;
-        let _ = stop_refresh.send(());
-        let _ = refresher.await;
-        let _ = stop_sweep.send(());
-        if let Some(sweeper) = sweeper {
-            let _ = sweeper.await;
+        let _ = stop.send(true);
+        for worker in workers {
+            let _ = worker.await;
         }
         tracing::info!("stopped");
         result

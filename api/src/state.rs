@@ -7,6 +7,10 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::KeyRing;
 use crate::clock::Clock;
+use crate::federation::NodeIdentity;
+use crate::federation::client::FederationClient;
+use crate::federation::keys::NodeKeys;
+use crate::federation::worker::RetryPolicy;
 
 /// Shared, cheap to clone.
 #[derive(Clone)]
@@ -18,4 +22,11 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The largest document accepted for upload, in bytes.
     pub max_document_bytes: usize,
+    /// This node in the federation.
+    pub node: Arc<NodeIdentity>,
+    pub node_keys: Arc<NodeKeys>,
+    pub federation_client: FederationClient,
+    pub retry: RetryPolicy,
+    /// Woken when a local change queued a federation message.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }

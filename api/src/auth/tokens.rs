@@ -23,6 +23,8 @@ use crate::config::TokenSettings;
 
 /// The only algorithm user tokens are signed or accepted with.
 pub const ALGORITHM: Algorithm = Algorithm::HS256;
+/// How user-token keys are marked in `signing_keys` (node keys are `EdDSA`).
+const ALGORITHM_NAME: &str = "HS256";
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY_SECONDS: u64 = 30;
 /// Never re-read the keys for an unknown `kid` more often than this (a flood of forged `kid`s
@@ -116,11 +118,11 @@ impl KeyRing {
         let rows = signing_keys::unretired(&self.db).await?;
         let signing = rows
             .iter()
-            .find(|k| k.algorithm == "HS256")
+            .find(|k| k.algorithm == ALGORITHM_NAME)
             .map(|k| (k.kid.clone(), EncodingKey::from_secret(&k.secret)));
         let verifying = rows
             .iter()
-            .filter(|k| k.algorithm == "HS256")
+            .filter(|k| k.algorithm == ALGORITHM_NAME)
             .map(|k| (k.kid.clone(), DecodingKey::from_secret(&k.secret)))
             .collect();
         *self
@@ -241,7 +243,11 @@ pub fn generate_key() -> (String, Vec<u8>) {
 /// # Errors
 /// Database errors.
 pub async fn ensure_key(db: &Db) -> anyhow::Result<Option<String>> {
-    if !signing_keys::unretired(db).await?.is_empty() {
+    if signing_keys::unretired(db)
+        .await?
+        .iter()
+        .any(|k| k.algorithm == ALGORITHM_NAME)
+    {
         return Ok(None);
     }
     Ok(Some(rotate(db).await?))
@@ -253,6 +259,6 @@ pub async fn ensure_key(db: &Db) -> anyhow::Result<Option<String>> {
 /// Database errors.
 pub async fn rotate(db: &Db) -> anyhow::Result<String> {
     let (kid, secret) = generate_key();
-    signing_keys::insert(db, kid.clone(), "HS256", secret, Utc::now()).await?;
+    signing_keys::insert(db, kid.clone(), ALGORITHM_NAME, secret, Utc::now()).await?;
     Ok(kid)
 }

@@ -159,6 +159,23 @@ pub async fn open_in(
         }
         _ => (caller.organization_id, None),
     };
+    open_for(db, state, caller, draft, handler_id, referring_court).await
+}
+
+/// Opens a dispute as a `submitted` case handled by `handler_id` (checked to suit the track),
+/// recorded as opened by `caller`; a mediator opener is assigned to it. Also used when a liaison
+/// accepts a partner city's referral into a local mediation organisation.
+///
+/// # Errors
+/// 422 naming the fields at fault, 500.
+pub(crate) async fn open_for(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    draft: &CaseDraft,
+    handler_id: OrganizationId,
+    referring_court: Option<OrganizationId>,
+) -> Result<Case, ApiProblem> {
     let handler = organizations::get(db, handler_id).await?;
     check_handler(draft.track, handler.map(|o| (o.kind, o.status)))?;
     let new = draft.parse()?;

@@ -135,7 +135,8 @@ pub async fn return_expired(state: &AppState) -> Result<u64, ApiProblem> {
     Ok(returned)
 }
 
-/// Runs [`return_expired`] now and then every `every` until `shutdown` resolves.
+/// Runs the platform's deadline work now and then every `every` until `shutdown` resolves:
+/// [`return_expired`] (R15) and the escalation of breached referral clocks (R26, R28).
 pub async fn sweep_periodically(
     state: AppState,
     every: Duration,
@@ -149,6 +150,9 @@ pub async fn sweep_periodically(
             _ = ticks.tick() => {
                 if let Err(problem) = return_expired(&state).await {
                     tracing::warn!(code = problem.code, "returning expired court terms failed; retrying later");
+                }
+                if let Err(problem) = crate::service::referrals::escalate_breaches(&state).await {
+                    tracing::warn!(code = problem.code, "escalating referral deadlines failed; retrying later");
                 }
             }
         }

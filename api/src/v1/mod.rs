@@ -5,10 +5,12 @@ pub mod calendar;
 pub mod cases;
 pub mod confirmations;
 pub mod deadlines;
+pub mod federation;
 pub mod investigators;
 pub mod ops;
 pub mod organizations;
 pub mod paging;
+pub mod referrals;
 pub mod wire;
 
 use poem_openapi::Tags;
@@ -41,6 +43,12 @@ pub enum ApiTags {
     Deadlines,
     /// The official working-day calendar.
     Calendar,
+    /// Partner nodes, cooperation agreements and the federation outbox (administrators).
+    FederationAdmin,
+    /// Referrals to and from partner cities under cooperation agreements (R26, R28).
+    Referrals,
+    /// The federation protocol partner nodes speak: this node's identity, signed messages.
+    Federation,
     /// Liveness and readiness probes.
     Operations,
 }
@@ -69,6 +77,11 @@ pub type Apis = (
         confirmations::ConfirmationsApi,
         deadlines::DeadlinesApi,
         calendar::CalendarApi,
+    ),
+    (
+        federation::FederationAdminApi,
+        referrals::ReferralsApi,
+        crate::federation::endpoint::FederationApi,
     ),
 );
 

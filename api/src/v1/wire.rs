@@ -15,6 +15,9 @@ use ipdr_domain::investigator::{
     Affiliation, AssignmentStatus, ConflictKind, Procedure, TechnicalField,
 };
 use ipdr_domain::organization::{CourtLevel, OrganizationKind};
+use ipdr_domain::referral::{
+    AgreementStatus, DeclineReason, Direction, Milestone, Outcome, ReferralKind, ReferralStatus,
+};
 use poem_openapi::Enum;
 use serde::Deserialize;
 
@@ -290,3 +293,45 @@ mod tests {
         }
     }
 }
+
+mirror_enum!(
+    /// What a referral asks of the partner: `clue_transfer`, `case_transfer`,
+    /// `investigation_assistance`, `joint_mediation`, `document_service`, `crime_transfer`
+    /// (a suspected crime, with the R26 deadlines).
+    ReferralKindName <=> ReferralKind {
+        ClueTransfer, CaseTransfer, InvestigationAssistance, JointMediation, DocumentService,
+        CrimeTransfer
+    }
+);
+
+mirror_enum!(
+    /// Where a referral stands, the same on both nodes.
+    ReferralStatusName <=> ReferralStatus {
+        Sent, Acknowledged, InformationRequested, Accepted, Declined, Concluded
+    }
+);
+
+mirror_enum!(
+    /// Which way a referral goes, seen from this node.
+    DirectionName <=> Direction { Outgoing, Incoming }
+);
+
+mirror_enum!(
+    /// A cooperation agreement's status; `expired` is read from its dates, never set.
+    AgreementStatusName <=> AgreementStatus { Draft, Active, Suspended, Expired }
+);
+
+mirror_enum!(
+    /// Why a referral is declined.
+    DeclineReasonName <=> DeclineReason { NoJurisdiction, OutOfScope, Duplicate }
+);
+
+mirror_enum!(
+    /// How a referral ended at the receiving node.
+    OutcomeName <=> Outcome { Mediated, Penalised, ConfirmedByCourt, Closed, Transferred }
+);
+
+mirror_enum!(
+    /// A crime transfer's R26 milestones, reported with progress.
+    MilestoneName <=> Milestone { TransferredToPolice, PoliceDecided }
+);

@@ -68,7 +68,7 @@ impl TestApp {
         config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
         config.shutdown_grace = Duration::from_secs(5);
         // Tests move the clock and return expired court terms themselves, when they choose.
-        config.court_term_sweep = None;
+        config.deadline_sweep = None;
         adjust(&mut config);
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build_with_clock(config, clock.clone())

@@ -15,6 +15,7 @@ mod m20261121_000009_create_idempotency_keys;
 mod m20261121_000010_create_calendar;
 mod m20261121_000011_create_investigators;
 mod m20261121_000012_create_confirmations;
+mod m20261121_000013_create_federation;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_create_calendar::Migration),
             Box::new(m20261121_000011_create_investigators::Migration),
             Box::new(m20261121_000012_create_confirmations::Migration),
+            Box::new(m20261121_000013_create_federation::Migration),
         ]
     }
 }

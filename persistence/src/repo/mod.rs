@@ -2,6 +2,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod cases;
+pub mod federation;
 pub mod idempotency;
 pub mod investigators;
 pub mod organizations;
@@ -41,6 +42,14 @@ pub enum Conflict {
     InvestigatorProfile,
     /// A concurrent submission took this opinion version number.
     OpinionVersion,
+    /// The partner node is registered already.
+    PartnerNode,
+    /// Another cooperation agreement has this code.
+    AgreementCode,
+    /// A referral with this id exists (a partner's message applied concurrently).
+    Referral,
+    /// This federation message was recorded by a concurrent delivery.
+    InboxMessage,
 }
 
 /// Whether `err` violates the unique index `index` on `table(columns…)`.

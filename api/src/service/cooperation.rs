@@ -1,0 +1,253 @@
+//! Cooperation agreements and partner nodes, as administrators keep them.
+use chrono::NaiveDate;
+use ipdr_domain::account::Role;
+use ipdr_domain::case::IpType;
+use ipdr_domain::referral::agreement::check_terms;
+use ipdr_domain::referral::{AgreementScope, AgreementStatus, NodeId, ReferralKind, ResponseDays};
+use ipdr_domain::{AccountId, Invalid, ValidationErrors};
+use ipdr_persistence::repo::RepoError;
+use ipdr_persistence::repo::accounts;
+use ipdr_persistence::repo::federation::agreements::{self, Agreement};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::problem::ApiProblem;
+use crate::state::AppState;
+
+/// An agreement as an administrator enters it (or the seed file holds it).
+pub struct AgreementTerms {
+    pub code: String,
+    pub title: String,
+    pub partner_node: String,
+    pub ip_types: Vec<IpType>,
+    pub kinds: Vec<ReferralKind>,
+    pub days: (u32, u32, u32),
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub status: AgreementStatus,
+    pub liaisons: Vec<AccountId>,
+}
+
+/// Checks that every account is an active liaison officer here.
+///
+/// # Errors
+/// 422 naming `liaisons[i]`; 500.
+pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<(), ApiProblem> {
+    let mut errors = ValidationErrors::default();
+    for (i, id) in liaisons.iter().enumerate() {
+        let ok = accounts::get(&state.db, *id)
+            .await?
+            .is_some_and(|a| a.role == Role::Liaison && a.status == ipdr_domain::Status::Active);
+        if !ok {
+            errors.push(
+                &format!("liaisons[{i}]"),
+                Invalid::new(
+                    "not_a_liaison",
+                    "not an active liaison officer of this node",
+                ),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Stores a new agreement.
+///
+/// # Errors
+/// 422 for inconsistent terms, 409 for a taken code, 500.
+pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Agreement, ApiProblem> {
+    let mut errors = ValidationErrors::default();
+    let code = errors.check("code", NodeId::parse(&terms.code).map(|c| c.to_string()));
+    let title = errors.check(
+        "title",
+        ipdr_domain::validation::bounded_text(&terms.title, 300),
+    );
+    let partner = errors.check("partner_node", NodeId::parse(&terms.partner_node));
+    if partner.as_ref() == Some(&state.node.id) {
+        errors.push(
+            "partner_node",
+            Invalid::new("own_node", "an agreement is with another node"),
+        );
+    }
+    let days = match ResponseDays::parse(terms.days.0, terms.days.1, terms.days.2) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+    if let Err(e) = check_terms(
+        &terms.ip_types,
+        &terms.kinds,
+        terms.valid_from,
+        terms.valid_until,
+        terms.status,
+    ) {
+        errors.0.extend(e.0);
+    }
+    let (Some(code), Some(title), Some(partner), Some(days)) = (code, title, partner, days) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    check_liaisons(state, &terms.liaisons).await?;
+    let now = state.clock.now();
+    let agreement = Agreement {
+        id: Uuid::now_v7(),
+        code,
+        title,
+        local_node: state.node.id.to_string(),
+        partner_node: partner.to_string(),
+        scope: AgreementScope {
+            status: terms.status,
+            valid_from: terms.valid_from,
+            valid_until: terms.valid_until,
+            ip_types: terms.ip_types,
+            kinds: terms.kinds,
+        },
+        days,
+        liaisons: terms.liaisons,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    agreements::insert(&state.db, &agreement).await?;
+    tracing::info!(agreement = %agreement.code, partner = %agreement.partner_node, "cooperation agreement stored");
+    Ok(agreement)
+}
+
+#[derive(Deserialize)]
+struct Seed {
+    code: String,
+    title: String,
+    nodes: [String; 2],
+    ip_types: Vec<String>,
+    kinds: Vec<String>,
+    valid_from: NaiveDate,
+    valid_until: Option<NaiveDate>,
+}
+
+/// The seed agreements, as data.
+const SEEDS: &str = include_str!("../federation/seed_agreements.json");
+
+/// Loads the seed agreements this node is a party to (active, with the R28 default days and no
+/// liaison officers yet); codes already stored are skipped. Returns (loaded, skipped) codes.
+///
+/// # Errors
+/// 500 (the seed file is part of the build and is checked by a test).
+pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), ApiProblem> {
+    let seeds: Vec<Seed> = serde_json::from_str(SEEDS).map_err(|e| {
+        tracing::error!(error = %e, "the seed agreements do not parse");
+        ApiProblem::internal()
+    })?;
+    let own = state.node.id.as_str();
+    let (mut loaded, mut skipped) = (Vec::new(), Vec::new());
+    for seed in seeds
+        .into_iter()
+        .filter(|s| s.nodes.iter().any(|n| n == own))
+    {
+        let partner = seed
+            .nodes
+            .iter()
+            .find(|n| *n != own)
+            .cloned()
+            .unwrap_or_default();
+        let terms = AgreementTerms {
+            code: seed.code.clone(),
+            title: seed.title,
+            partner_node: partner,
+            ip_types: seed
+                .ip_types
+                .iter()
+                .filter_map(|t| IpType::parse(t))
+                .collect(),
+            kinds: seed
+                .kinds
+                .iter()
+                .filter_map(|k| ReferralKind::parse(k))
+                .collect(),
+            days: (
+                ResponseDays::R28_DEFAULTS.acknowledge,
+                ResponseDays::R28_DEFAULTS.decide,
+                ResponseDays::R28_DEFAULTS.report,
+            ),
+            valid_from: seed.valid_from,
+            valid_until: seed.valid_until,
+            status: AgreementStatus::Active,
+            liaisons: Vec::new(),
+        };
+        match create(state, terms).await {
+            Ok(_) => loaded.push(seed.code),
+            Err(problem) if problem.code == "agreement_code_taken" => skipped.push(seed.code),
+            Err(problem) => return Err(problem),
+        }
+    }
+    Ok((loaded, skipped))
+}
+
+/// Changes an agreement's status or liaison officers.
+///
+/// # Errors
+/// 404, 412/409 on a concurrent change, 422, 500.
+pub async fn update(
+    state: &AppState,
+    id: Uuid,
+    if_match: Option<i64>,
+    change: impl FnOnce(&mut Agreement) -> Result<(), ApiProblem>,
+) -> Result<Agreement, ApiProblem> {
+    let mut agreement = agreements::get(&state.db, id)
+        .await?
+        .ok_or_else(ApiProblem::not_found)?;
+    if if_match.is_some_and(|v| v != agreement.version) {
+        return Err(crate::service::cases::stale_version("agreement", if_match));
+    }
+    let expected = agreement.version;
+    change(&mut agreement)?;
+    check_liaisons(state, &agreement.liaisons).await?;
+    agreements::save(&state.db, &agreement, expected, state.clock.now())
+        .await
+        .map_err(|e| match e {
+            RepoError::Stale => crate::service::cases::stale_version("agreement", if_match),
+            other => other.into(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_file_names_known_nodes_types_and_kinds() {
+        let seeds: Vec<Seed> = serde_json::from_str(SEEDS).unwrap();
+        let codes: Vec<_> = seeds.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "dalian-weihai-gi",
+                "dalian-yantai-gi",
+                "dalian-dandong-gi",
+                "xining-lanzhou-ip",
+                "xining-baiyin-ip"
+            ]
+        );
+        for seed in &seeds {
+            assert!(
+                seed.ip_types.iter().all(|t| IpType::parse(t).is_some()),
+                "{}",
+                seed.code
+            );
+            assert!(
+                seed.kinds.iter().all(|k| ReferralKind::parse(k).is_some()),
+                "{}",
+                seed.code
+            );
+            assert!(seed.nodes.iter().all(|n| NodeId::parse(n).is_ok()));
+            assert!(NodeId::parse(&seed.code).is_ok());
+        }
+    }
+}

@@ -1,0 +1,435 @@
+//! Referrals to and from partner nodes: sending one, taking a step on one, and applying what a
+//! partner reports. Every local change writes its federation message to the outbox in the same
+//! transaction; the delivery worker does the rest.
+mod receive;
+pub mod steps;
+
+use chrono::NaiveDate;
+use ipdr_domain::access::{Action, Principal, ReferralRef, Resource, authorize};
+use ipdr_domain::case::{DocumentKind, IpType};
+use ipdr_domain::referral::{Direction, ReferralKind, ReferralStatus, check_local_end};
+use ipdr_domain::validation::bounded_text;
+use ipdr_domain::{CaseId, Invalid, ValidationErrors};
+use ipdr_persistence::repo::calendar;
+use ipdr_persistence::repo::cases::{self as case_repo, documents};
+use ipdr_persistence::repo::federation::agreements::{self, Agreement};
+use ipdr_persistence::repo::federation::outbox::{self, OutboxMessage, OutboxStatus};
+use ipdr_persistence::repo::federation::partners;
+use ipdr_persistence::repo::federation::referrals::{
+    self, Referral, ReferralDocument, ReferralParty,
+};
+use ipdr_persistence::{ConnectionTrait, RepoError, begin_write, commit};
+use uuid::Uuid;
+
+pub use receive::receive;
+
+use crate::error::permit;
+use crate::federation::message::{Message, Step};
+use crate::problem::ApiProblem;
+use crate::service::cases as case_service;
+use crate::state::AppState;
+use steps::Taken;
+
+/// A referral as a local user sends it.
+pub struct Sending {
+    pub agreement_id: Uuid,
+    pub kind: ReferralKind,
+    pub summary: String,
+    /// The local case it concerns: its IP type, right, parties and document digests are taken
+    /// from the case.
+    pub case_id: Option<CaseId>,
+    /// Without a case: what it is about.
+    pub ip_type: Option<IpType>,
+    pub right_identifier: Option<String>,
+    pub parties: Vec<ReferralParty>,
+}
+
+/// The policy's view of a referral for `caller`.
+///
+/// # Errors
+/// 500.
+pub async fn referral_ref(
+    db: &impl ConnectionTrait,
+    caller: &Principal,
+    referral: &Referral,
+) -> Result<ReferralRef, ApiProblem> {
+    let listed = match agreements::by_code(db, &referral.agreement_code).await? {
+        Some(a) => a.liaisons.contains(&caller.account_id),
+        None => false,
+    };
+    let case_organization_id = match referral.case_id {
+        Some(id) => case_repo::get(db, id).await?.map(|c| c.organization_id),
+        None => None,
+    };
+    Ok(ReferralRef {
+        incoming: referral.direction == Direction::Incoming,
+        caller_is_agreement_liaison: listed,
+        sent_by_caller: referral.sent_by == Some(caller.account_id),
+        case_organization_id,
+    })
+}
+
+/// Loads a referral the caller may do `action` to (404 when missing or invisible, 403 when
+/// visible but not theirs to change).
+///
+/// # Errors
+/// 404, 403, 500.
+pub async fn authorized(
+    db: &impl ConnectionTrait,
+    caller: &Principal,
+    id: Uuid,
+    action: Action,
+    lock: bool,
+) -> Result<Referral, ApiProblem> {
+    let found = if lock {
+        referrals::lock(db, id).await?
+    } else {
+        referrals::get(db, id).await?
+    };
+    let referral = found.ok_or_else(ApiProblem::not_found)?;
+    let reference = referral_ref(db, caller, &referral).await?;
+    permit(authorize(caller, action, &Resource::Referral(reference)))?;
+    Ok(referral)
+}
+
+fn one(field: &str, code: &'static str, message: impl Into<String>) -> ApiProblem {
+    ValidationErrors::one(field, Invalid::new(code, message)).into()
+}
+
+/// The agreement a referral is sent under, checked against this node's registry and the
+/// agreement's scope.
+async fn usable_agreement(
+    state: &AppState,
+    id: Uuid,
+    kind: ReferralKind,
+    ip_type: IpType,
+) -> Result<Agreement, ApiProblem> {
+    let agreement = agreements::get(&state.db, id).await?.ok_or_else(|| {
+        one(
+            "agreement_id",
+            "unknown_agreement",
+            "no cooperation agreement with this id",
+        )
+    })?;
+    let registered = partners::get(&state.db, &agreement.partner_node)
+        .await?
+        .is_some_and(|p| p.active);
+    if !registered {
+        return Err(one(
+            "agreement_id",
+            "partner_not_registered",
+            format!(
+                "the partner node `{}` is not registered (or not active) here",
+                agreement.partner_node
+            ),
+        ));
+    }
+    agreement
+        .scope
+        .check_referral(kind, ip_type, state.clock.today())?;
+    Ok(agreement)
+}
+
+/// What a referral carries of a local case: the IP type, the right, the parties' names and
+/// credit codes, the documents' digests — no identity numbers, contacts, opinions, or the
+/// settlement agreement.
+async fn from_case(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+) -> Result<(IpType, String, Vec<ReferralParty>, Vec<ReferralDocument>), ApiProblem> {
+    let case = case_service::authorized(state, caller, id, Action::Read).await?;
+    let parties = case
+        .parties
+        .iter()
+        .map(|p| ReferralParty {
+            side: p.side.as_str().to_owned(),
+            kind: p.kind.as_str().to_owned(),
+            name: p.name.clone(),
+            credit_code: p.credit_code.as_ref().map(|c| c.as_str().to_owned()),
+        })
+        .collect();
+    let documents = documents::list(&state.db, case.id)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind != DocumentKind::Agreement)
+        .map(|d| ReferralDocument {
+            name: d.filename,
+            sha256: d.sha256,
+            size: i64::try_from(d.size).unwrap_or(i64::MAX),
+        })
+        .collect();
+    Ok((case.ip_type, case.right, parties, documents))
+}
+
+fn check_parties(parties: &[ReferralParty]) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    if parties.is_empty() || parties.len() > 20 {
+        errors.push("parties", Invalid::new("required", "1 to 20 parties"));
+    }
+    for (i, p) in parties.iter().enumerate() {
+        let at = |f: &str| format!("parties[{i}].{f}");
+        errors.check(&at("name"), bounded_text(&p.name, 200));
+        if let Some(code) = &p.credit_code {
+            errors.check(
+                &at("credit_code"),
+                ipdr_domain::case::identifiers::CreditCode::parse(code),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Queues the message announcing `step` on `referral` (whose `local_seq` is already advanced).
+async fn enqueue(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    referral: &Referral,
+    step: Step,
+    taken: &Taken<'_>,
+) -> Result<(), ApiProblem> {
+    let message = Message {
+        id: Uuid::now_v7(),
+        referral_id: referral.id,
+        seq: referral.local_seq,
+        from: state.node.id.to_string(),
+        to: referral.partner_node.clone(),
+        at: taken.at,
+        on: taken.on,
+        role: taken.role.to_owned(),
+        step,
+    };
+    let body = serde_json::to_string(&message).map_err(|e| {
+        tracing::error!(error = %e, "a federation message did not serialise");
+        ApiProblem::internal()
+    })?;
+    outbox::enqueue(
+        db,
+        &OutboxMessage {
+            id: message.id,
+            partner_node: referral.partner_node.clone(),
+            referral_id: referral.id,
+            seq: message.seq,
+            body,
+            status: OutboxStatus::Pending,
+            attempts: 0,
+            next_attempt_at: chrono::Utc::now(),
+            lease_until: None,
+            last_error: None,
+            // Operational time, not the business clock: the worker compares with the real now.
+            created_at: chrono::Utc::now(),
+            delivered_at: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends a referral: checks the agreement, stores the referral with its clocks and timeline, and
+/// queues the message, all in `db`'s transaction.
+///
+/// # Errors
+/// 422 naming the agreement clause that refuses it, an unregistered partner, or bad fields;
+/// 404 for a case the caller cannot see; 500.
+pub async fn send(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    sending: Sending,
+) -> Result<Referral, ApiProblem> {
+    permit(authorize(caller, Action::Create, &Resource::Referrals))?;
+    let summary =
+        bounded_text(&sending.summary, 2000).map_err(|e| ValidationErrors::one("summary", e))?;
+    let (ip_type, right, parties, documents) = match sending.case_id {
+        Some(id) => {
+            let (t, r, p, d) = from_case(state, caller, id).await?;
+            (t, Some(r), p, d)
+        }
+        None => {
+            let ip_type = sending
+                .ip_type
+                .ok_or_else(|| one("ip_type", "required", "name the IP type, or a case"))?;
+            check_parties(&sending.parties)?;
+            (
+                ip_type,
+                sending.right_identifier,
+                sending.parties,
+                Vec::new(),
+            )
+        }
+    };
+    let agreement = usable_agreement(state, sending.agreement_id, sending.kind, ip_type).await?;
+    let now = state.clock.now();
+    let taken = Taken {
+        node: state.node.id.as_str(),
+        role: caller.role.as_str(),
+        at: now,
+        on: state.clock.today(),
+    };
+    let referral = Referral {
+        id: Uuid::now_v7(),
+        direction: Direction::Outgoing,
+        partner_node: agreement.partner_node.clone(),
+        agreement_code: agreement.code.clone(),
+        kind: sending.kind,
+        ip_type,
+        right_identifier: right,
+        summary,
+        parties,
+        documents,
+        case_id: sending.case_id,
+        partner_case_number: None,
+        sent_by: Some(caller.account_id),
+        sent_on: taken.on,
+        status: ReferralStatus::Sent,
+        decline_reason: None,
+        outcome: None,
+        local_seq: 1,
+        peer_seq: 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    referrals::insert(db, &referral).await?;
+    let calendar = calendar::load(db).await?;
+    steps::open_clocks(db, &calendar, &referral, agreement.days).await?;
+    let step = Step::Referred {
+        agreement_code: referral.agreement_code.clone(),
+        kind: referral.kind.as_str().to_owned(),
+        ip_type: referral.ip_type.as_str().to_owned(),
+        right_identifier: referral.right_identifier.clone(),
+        summary: referral.summary.clone(),
+        parties: referral.parties.clone(),
+        documents: referral.documents.clone(),
+    };
+    record_referred(db, &referral, &taken).await?;
+    enqueue(db, state, &referral, step, &taken).await?;
+    tracing::info!(referral = %referral.id, partner = %referral.partner_node, kind = referral.kind.as_str(), "referral sent");
+    Ok(referral)
+}
+
+/// The first timeline entry of a referral.
+async fn record_referred(
+    db: &impl ConnectionTrait,
+    referral: &Referral,
+    taken: &Taken<'_>,
+) -> Result<(), RepoError> {
+    referrals::append_event(
+        db,
+        &referrals::ReferralEvent {
+            id: Uuid::now_v7(),
+            referral_id: referral.id,
+            at: taken.at,
+            on: taken.on,
+            node: taken.node.to_owned(),
+            role: taken.role.to_owned(),
+            step: ipdr_domain::referral::StepKind::Referred,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await
+}
+
+/// What accepting may open here: a case in a local mediation organisation, linked to the
+/// referral.
+pub struct OpenCase {
+    pub organization_id: ipdr_domain::OrganizationId,
+    pub track: ipdr_domain::case::Track,
+    pub city: String,
+}
+
+/// Takes a step on a referral here (and tells the partner).
+///
+/// # Errors
+/// 404/403 by the policy; 412 when `if_match` is stale; 409 when the step does not follow or is
+/// the other node's; 422 for bad fields or a case that cannot be opened; 500.
+pub async fn take_step(
+    state: &AppState,
+    caller: &Principal,
+    id: Uuid,
+    if_match: Option<i64>,
+    step: Step,
+    open_case: Option<OpenCase>,
+) -> Result<Referral, ApiProblem> {
+    let txn = begin_write(&state.db).await?;
+    let mut referral = authorized(&txn, caller, id, Action::Update, true).await?;
+    if if_match.is_some_and(|v| v != referral.version) {
+        return Err(case_service::stale_version("referral", if_match));
+    }
+    check_local_end(referral.direction.local_end(), step.kind())?;
+    let agreement = agreements::by_code(&txn, &referral.agreement_code)
+        .await?
+        .ok_or_else(ApiProblem::internal)?;
+    let now = state.clock.now();
+    let taken = Taken {
+        node: state.node.id.as_str(),
+        role: caller.role.as_str(),
+        at: now,
+        on: state.clock.today(),
+    };
+    let step = match (step, open_case) {
+        (Step::Accepted { .. }, Some(open)) => {
+            let case = receive::open_linked_case(&txn, state, caller, &referral, open).await?;
+            referral.case_id = Some(case);
+            Step::Accepted {
+                case_number: Some(case.to_string()),
+            }
+        }
+        (step, _) => step,
+    };
+    let calendar = calendar::load(&txn).await?;
+    steps::apply(
+        &txn,
+        &calendar,
+        agreement.days,
+        &mut referral,
+        &step,
+        &taken,
+    )
+    .await?;
+    referral.local_seq += 1;
+    enqueue(&txn, state, &referral, step, &taken).await?;
+    let expected = referral.version;
+    let saved = referrals::save(&txn, &referral, expected, now)
+        .await
+        .map_err(|e| match e {
+            RepoError::Stale => case_service::stale_version("referral", if_match),
+            other => other.into(),
+        })?;
+    commit(txn).await?;
+    state.outbox_wake.notify_one();
+    tracing::info!(referral = %id, step = saved.status.as_str(), "referral step taken");
+    Ok(saved)
+}
+
+/// Whether any clock of the referral was past its last day on `today`.
+pub fn is_overdue(clocks: &[referrals::ReferralDeadline], today: NaiveDate) -> bool {
+    clocks.iter().any(|c| steps::overdue(c, today))
+}
+
+/// Escalates every referral clock past its last day: flags it (both nodes see the same clocks,
+/// so both flag it to their liaison officers) and logs it. Returns how many were escalated.
+///
+/// # Errors
+/// 500.
+pub async fn escalate_breaches(state: &AppState) -> Result<usize, ApiProblem> {
+    let today = state.clock.today();
+    let mut escalated = 0;
+    for clock in referrals::breached_unescalated(&state.db, today, 500).await? {
+        if referrals::mark_breached(&state.db, clock.referral_id, clock.clock, today).await? {
+            escalated += 1;
+            tracing::warn!(
+                referral = %clock.referral_id,
+                clock = clock.clock.as_str(),
+                rule = clock.clock.rule(),
+                due_on = %clock.due_on,
+                "referral deadline breached; escalated to the liaison officers"
+            );
+        }
+    }
+    Ok(escalated)
+}

@@ -1,0 +1,7 @@
+//! The federation's storage: partner nodes, cooperation agreements, referrals, and the outbox
+//! and inbox of the protocol.
+pub mod agreements;
+pub mod inbox;
+pub mod outbox;
+pub mod partners;
+pub mod referrals;
