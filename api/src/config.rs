@@ -257,6 +257,7 @@ impl Config {
 
         let listen = get("IPDR_LISTEN");
         let node_id = get("IPDR_NODE_ID");
+        let timeout = seconds("IPDR_FEDERATION_TIMEOUT_SECONDS")?;
         let federation = FederationSettings {
             node_id: ipdr_domain::referral::NodeId::parse(&node_id)
                 .map_err(|e| anyhow::anyhow!("IPDR_NODE_ID: {}, got `{node_id}`", e.message))?,
@@ -269,8 +270,11 @@ impl Config {
                 base: Duration::from_millis(positive("IPDR_OUTBOX_BACKOFF_BASE_MILLIS")?),
                 cap: seconds("IPDR_OUTBOX_BACKOFF_CAP_SECONDS")?,
                 max_attempts: small("IPDR_OUTBOX_MAX_ATTEMPTS")?,
+                // Three request timeouts: a claim outlives its attempt, and a crashed
+                // process's claims return to the queue within seconds.
+                lease: timeout.saturating_mul(3),
             },
-            timeout: seconds("IPDR_FEDERATION_TIMEOUT_SECONDS")?,
+            timeout,
         };
         let log_format = match get("IPDR_LOG_FORMAT").as_str() {
             "text" => LogFormat::Text,

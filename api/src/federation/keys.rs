@@ -99,7 +99,7 @@ pub fn public_key(seed: &[u8]) -> anyhow::Result<String> {
     Ok(URL_SAFE_NO_PAD.encode(SigningKey::from_bytes(&seed).verifying_key().to_bytes()))
 }
 
-fn encoding_key(seed: &[u8]) -> anyhow::Result<EncodingKey> {
+pub fn encoding_key(seed: &[u8]) -> anyhow::Result<EncodingKey> {
     let seed: [u8; 32] = seed
         .try_into()
         .map_err(|_| anyhow::anyhow!("a node key seed has 32 bytes"))?;

@@ -17,10 +17,10 @@ pub struct RetryPolicy {
     pub base: Duration,
     pub cap: Duration,
     pub max_attempts: u32,
+    /// How long a claimed message is reserved for the claiming process: longer than one
+    /// request may take, short enough that a crashed process's claims come back soon.
+    pub lease: Duration,
 }
-
-/// How long a claimed message is reserved for the claiming process: longer than any request.
-const LEASE: Duration = Duration::from_secs(60);
 /// Messages claimed per round.
 const BATCH: u64 = 32;
 
@@ -44,7 +44,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let mut delivered = 0;
     loop {
         let now = Utc::now();
-        let lease = chrono::Duration::from_std(LEASE)?;
+        let lease = chrono::Duration::from_std(state.retry.lease)?;
         let claimed = outbox::claim(&state.db, now, now + lease, BATCH).await?;
         if claimed.is_empty() {
             return Ok(delivered);
@@ -126,6 +126,7 @@ mod tests {
             base: Duration::from_millis(100),
             cap: Duration::from_secs(2),
             max_attempts: 8,
+            lease: Duration::from_secs(30),
         };
         for _ in 0..200 {
             assert!(policy.delay(1, None) <= Duration::from_millis(100));

@@ -13,14 +13,19 @@ use tokio::process::{Child, Command};
 const BINARY: &str = env!("CARGO_BIN_EXE_ipdr");
 
 /// A running `ipdr serve`, its log lines collected (JSON format).
-struct Process {
+pub struct Process {
     child: Child,
-    base: String,
+    pub base: String,
     logs: Arc<Mutex<Vec<Value>>>,
 }
 
 impl Process {
-    async fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
+    /// Kills the process at once (SIGKILL): no shutdown, no clean-up.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("SIGKILL");
+    }
+
+    pub async fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(BINARY)
             .current_dir(dir)
             .env_clear()
@@ -60,7 +65,7 @@ impl Process {
         Self { child, base, logs }
     }
 
-    fn log_messages(&self) -> Vec<Value> {
+    pub fn log_messages(&self) -> Vec<Value> {
         self.logs.lock().unwrap().clone()
     }
 
