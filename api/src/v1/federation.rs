@@ -323,17 +323,33 @@ pub struct OutboxMessageView {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
+impl From<OutboxStatus> for OutboxStatusName {
+    fn from(status: OutboxStatus) -> Self {
+        match status {
+            OutboxStatus::Pending => Self::Pending,
+            OutboxStatus::Delivered => Self::Delivered,
+            OutboxStatus::Dead => Self::Dead,
+        }
+    }
+}
+
+impl From<OutboxStatusName> for OutboxStatus {
+    fn from(status: OutboxStatusName) -> Self {
+        match status {
+            OutboxStatusName::Pending => Self::Pending,
+            OutboxStatusName::Delivered => Self::Delivered,
+            OutboxStatusName::Dead => Self::Dead,
+        }
+    }
+}
+
 fn outbox_view(m: OutboxMessage) -> OutboxMessageView {
     OutboxMessageView {
         id: m.id,
         partner_node: m.partner_node,
         referral_id: m.referral_id,
         seq: m.seq,
-        status: match m.status {
-            OutboxStatus::Pending => OutboxStatusName::Pending,
-            OutboxStatus::Delivered => OutboxStatusName::Delivered,
-            OutboxStatus::Dead => OutboxStatusName::Dead,
-        },
+        status: m.status.into(),
         attempts: m.attempts,
         next_attempt_at: m.next_attempt_at,
         last_error: m.last_error,
@@ -704,11 +720,7 @@ impl FederationAdminApi {
     ) -> ApiResult<OutboxList, { ADMIN | status::BAD_REQUEST }> {
         admin(&caller.0, Action::List)?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let status = status.0.map(|s| match s {
-            OutboxStatusName::Pending => OutboxStatus::Pending,
-            OutboxStatusName::Delivered => OutboxStatus::Delivered,
-            OutboxStatusName::Dead => OutboxStatus::Dead,
-        });
+        let status = status.0.map(OutboxStatus::from);
         let found = outbox::list(&state.db, status, page).await?;
         Ok(OutboxList::Ok(Json(OutboxPage {
             next_cursor: found.next_after.map(encode_cursor),

@@ -172,7 +172,7 @@ impl CaseScope {
 
 /// The cases `principal` may see: mediators and auditors those of their organisation, court
 /// users those their court referred or was asked to confirm, investigators those they are assigned to; administrators
-/// none (they read no case contents), liaison officers none yet (referrals come later).
+/// none (they read no case contents), liaison officers none (they see referrals, not cases).
 pub fn case_scope(principal: &Principal) -> CaseScope {
     match principal.role {
         Role::Mediator | Role::Auditor => CaseScope::HandledBy(principal.organization_id),

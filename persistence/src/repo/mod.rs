@@ -122,6 +122,29 @@ pub(crate) fn stored_int<T: TryFrom<i64>>(
     T::try_from(value).map_err(|_| RepoError::Corrupt(format!("{what} {value}")))
 }
 
+/// How a deadline's period is stored: its unit and length.
+pub(crate) fn period_parts(period: ipdr_domain::calendar::Period) -> (&'static str, i32) {
+    use ipdr_domain::calendar::Period;
+    match period {
+        Period::CalendarDays(n) => ("calendar_days", i32::try_from(n).unwrap_or(i32::MAX)),
+        Period::WorkingDays(n) => ("working_days", i32::try_from(n).unwrap_or(i32::MAX)),
+    }
+}
+
+/// A stored period read back, or the row is corrupt.
+pub(crate) fn stored_period(
+    unit: &str,
+    length: i32,
+) -> Result<ipdr_domain::calendar::Period, RepoError> {
+    use ipdr_domain::calendar::Period;
+    let length: u32 = stored_int("deadline length", length)?;
+    match unit {
+        "calendar_days" => Ok(Period::CalendarDays(length)),
+        "working_days" => Ok(Period::WorkingDays(length)),
+        other => Err(RepoError::Corrupt(format!("deadline unit `{other}`"))),
+    }
+}
+
 /// A list kept as JSON text. Lists of strings, dates and plain records always serialise.
 pub(crate) fn json_text<T: serde::Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())

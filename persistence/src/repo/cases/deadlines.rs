@@ -2,7 +2,7 @@
 use chrono::NaiveDate;
 use ipdr_domain::CaseId;
 use ipdr_domain::access::CaseScope;
-use ipdr_domain::calendar::{Calendar, Period};
+use ipdr_domain::calendar::Calendar;
 use ipdr_domain::case::deadlines::DeadlineRule;
 use ipdr_domain::case::stored::{CaseDeadline, DeadlineStatus};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -12,23 +12,10 @@ use sea_orm::{
 
 use super::cases_in_scope;
 use crate::entity::case_deadlines::{self, Column, Entity};
-use crate::repo::{RepoError, parse_stored};
-
-fn period_parts(period: Period) -> (&'static str, i32) {
-    match period {
-        Period::CalendarDays(n) => ("calendar_days", i32::try_from(n).unwrap_or(i32::MAX)),
-        Period::WorkingDays(n) => ("working_days", i32::try_from(n).unwrap_or(i32::MAX)),
-    }
-}
+use crate::repo::{RepoError, parse_stored, period_parts, stored_period};
 
 fn from_row(row: case_deadlines::Model) -> Result<CaseDeadline, RepoError> {
-    let length = u32::try_from(row.period_length)
-        .map_err(|_| RepoError::Corrupt("deadline length".into()))?;
-    let period = match row.period_unit.as_str() {
-        "calendar_days" => Period::CalendarDays(length),
-        "working_days" => Period::WorkingDays(length),
-        other => return Err(RepoError::Corrupt(format!("deadline unit `{other}`"))),
-    };
+    let period = stored_period(&row.period_unit, row.period_length)?;
     Ok(CaseDeadline {
         case_id: row.case_id.into(),
         organization_id: row.organization_id.into(),

@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use crate::entity::{cases, referral_deadlines, referral_events, referrals};
 use crate::repo::{
-    Conflict, Page, PageRequest, RepoError, json_text, parse_json, parse_stored, violates_unique,
+    Conflict, Page, PageRequest, RepoError, json_text, parse_json, parse_stored, period_parts,
+    stored_period, violates_unique,
 };
 
 /// A party as a referral carries it: no identity numbers, phones or addresses.
@@ -365,13 +366,7 @@ pub struct ReferralDeadline {
 }
 
 fn deadline_from_row(row: referral_deadlines::Model) -> Result<ReferralDeadline, RepoError> {
-    let length = u32::try_from(row.period_length)
-        .map_err(|_| RepoError::Corrupt("referral deadline length".into()))?;
-    let period = match row.period_unit.as_str() {
-        "calendar_days" => Period::CalendarDays(length),
-        "working_days" => Period::WorkingDays(length),
-        other => return Err(RepoError::Corrupt(format!("deadline unit `{other}`"))),
-    };
+    let period = stored_period(&row.period_unit, row.period_length)?;
     Ok(ReferralDeadline {
         clock: parse_stored("referral clock", &row.clock, ReferralClock::parse)?,
         referral_id: row.referral_id,
@@ -394,16 +389,13 @@ pub async fn open_deadline(
     d: &ReferralDeadline,
 ) -> Result<(), RepoError> {
     use referral_deadlines::Column as C;
-    let (unit, length) = match d.period {
-        Period::CalendarDays(n) => ("calendar_days", n),
-        Period::WorkingDays(n) => ("working_days", n),
-    };
+    let (unit, length) = period_parts(d.period);
     referral_deadlines::Entity::insert(referral_deadlines::ActiveModel {
         referral_id: Set(d.referral_id),
         clock: Set(d.clock.as_str().to_owned()),
         starts_on: Set(d.starts_on),
         period_unit: Set(unit.to_owned()),
-        period_length: Set(i32::try_from(length).unwrap_or(i32::MAX)),
+        period_length: Set(length),
         due_on: Set(d.due_on),
         calendar_verified: Set(d.calendar_verified),
         paused_on: Set(d.paused_on),
