@@ -46,13 +46,16 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         let now = Utc::now();
         let lease = chrono::Duration::from_std(state.retry.lease)?;
         let claimed = outbox::claim(&state.db, now, now + lease, BATCH).await?;
-        if claimed.is_empty() {
-            return Ok(delivered);
-        }
+        // A full batch may leave more due; otherwise stop, so a message rescheduled with a
+        // near-zero jittered wait is not retried again in the same round.
+        let more = claimed.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
         // One at a time: each attempt is bounded by the client's timeout, and a round holds at
         // most one message per referral, so order holds either way.
         for message in claimed {
             delivered += usize::from(deliver_one(state, message).await?);
+        }
+        if !more {
+            return Ok(delivered);
         }
     }
 }
