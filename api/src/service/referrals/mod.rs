@@ -296,7 +296,7 @@ pub async fn send(
     };
     referrals::insert(db, &referral).await?;
     let calendar = calendar::load(db).await?;
-    steps::open_clocks(db, &calendar, &referral, agreement.days).await?;
+    steps::opened(db, &calendar, &referral, agreement.days, &taken).await?;
     let step = Step::Referred {
         agreement_code: referral.agreement_code.clone(),
         kind: referral.kind.as_str().to_owned(),
@@ -306,32 +306,9 @@ pub async fn send(
         parties: referral.parties.clone(),
         documents: referral.documents.clone(),
     };
-    record_referred(db, &referral, &taken).await?;
     enqueue(db, state, &referral, step, &taken).await?;
     tracing::info!(referral = %referral.id, partner = %referral.partner_node, kind = referral.kind.as_str(), "referral sent");
     Ok(referral)
-}
-
-/// The first timeline entry of a referral.
-async fn record_referred(
-    db: &impl ConnectionTrait,
-    referral: &Referral,
-    taken: &Taken<'_>,
-) -> Result<(), RepoError> {
-    referrals::append_event(
-        db,
-        &referrals::ReferralEvent {
-            id: Uuid::now_v7(),
-            referral_id: referral.id,
-            at: taken.at,
-            on: taken.on,
-            node: taken.node.to_owned(),
-            role: taken.role.to_owned(),
-            step: ipdr_domain::referral::StepKind::Referred,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await
 }
 
 /// What accepting may open here: a case in a local mediation organisation, linked to the

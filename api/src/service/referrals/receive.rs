@@ -14,8 +14,8 @@ use ipdr_persistence::repo::{Conflict, RepoError};
 use ipdr_persistence::{ConnectionTrait, begin_write, commit};
 use poem::http::StatusCode;
 
+use super::OpenCase;
 use super::steps::{self, Taken};
-use super::{OpenCase, record_referred};
 use crate::federation::message::{Message, Receipt, Step};
 use crate::problem::ApiProblem;
 use crate::service::cases as case_service;
@@ -160,8 +160,7 @@ async fn apply(
                 ),
                 other => other.into(),
             })?;
-        steps::open_clocks(db, &calendar, &referral, agreement.days).await?;
-        record_referred(db, &referral, &taken).await?;
+        steps::opened(db, &calendar, &referral, agreement.days, &taken).await?;
         return Ok(referral.status);
     }
     let mut referral = referrals::lock(db, message.referral_id)

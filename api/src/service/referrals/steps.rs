@@ -95,36 +95,58 @@ pub async fn apply(
     }
     let changes = deadlines::on_step(referral.kind, days, kind, milestone(step)?);
     apply_clocks(db, calendar, referral.id, &changes, taken.on).await?;
-    referrals::append_event(
-        db,
-        &ReferralEvent {
-            id: uuid::Uuid::now_v7(),
-            referral_id: referral.id,
-            at: taken.at,
-            on: taken.on,
-            node: taken.node.to_owned(),
-            role: taken.role.to_owned(),
-            step: kind,
-            detail: step.detail(),
-        },
-    )
-    .await?;
+    record(db, referral.id, kind, step.detail(), taken).await?;
     referral.status = next;
     Ok(())
 }
 
-/// Opens the clocks of a new referral, counted from its sending day.
+/// Starts a new referral's life on this node: its clocks, counted from its sending day, and the
+/// first timeline entry. The same for the sender and the receiver.
 ///
 /// # Errors
 /// 500.
-pub async fn open_clocks(
+pub async fn opened(
     db: &impl ConnectionTrait,
     calendar: &Calendar,
     referral: &Referral,
     days: ResponseDays,
+    taken: &Taken<'_>,
 ) -> Result<(), ApiProblem> {
     let changes = deadlines::on_step(referral.kind, days, StepKind::Referred, None);
-    apply_clocks(db, calendar, referral.id, &changes, referral.sent_on).await
+    apply_clocks(db, calendar, referral.id, &changes, referral.sent_on).await?;
+    record(
+        db,
+        referral.id,
+        StepKind::Referred,
+        serde_json::json!({}),
+        taken,
+    )
+    .await
+}
+
+/// Appends a step to the referral's timeline.
+async fn record(
+    db: &impl ConnectionTrait,
+    referral_id: uuid::Uuid,
+    step: StepKind,
+    detail: serde_json::Value,
+    taken: &Taken<'_>,
+) -> Result<(), ApiProblem> {
+    referrals::append_event(
+        db,
+        &ReferralEvent {
+            id: uuid::Uuid::now_v7(),
+            referral_id,
+            at: taken.at,
+            on: taken.on,
+            node: taken.node.to_owned(),
+            role: taken.role.to_owned(),
+            step,
+            detail,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn apply_clocks(
