@@ -289,28 +289,31 @@ async fn view(
     db: &impl ipdr_persistence::ConnectionTrait,
     referral: Referral,
     today: NaiveDate,
-    with_events: bool,
 ) -> Result<ReferralView, ApiProblem> {
     let clocks = repo::deadlines(db, referral.id).await?;
-    let events = if with_events {
-        Some(
-            repo::events(db, referral.id)
-                .await?
-                .into_iter()
-                .map(|e| ReferralEventView {
-                    at: e.at,
-                    on: e.on,
-                    node: e.node,
-                    role: e.role,
-                    step: e.step.as_str().to_owned(),
-                    detail: e.detail,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    Ok(ReferralView {
+    let events = repo::events(db, referral.id)
+        .await?
+        .into_iter()
+        .map(|e| ReferralEventView {
+            at: e.at,
+            on: e.on,
+            node: e.node,
+            role: e.role,
+            step: e.step.as_str().to_owned(),
+            detail: e.detail,
+        })
+        .collect();
+    Ok(view_of(referral, clocks, Some(events), today))
+}
+
+/// The view of `referral` with its `clocks` (and its timeline, when `events` is given).
+fn view_of(
+    referral: Referral,
+    clocks: Vec<repo::ReferralDeadline>,
+    events: Option<Vec<ReferralEventView>>,
+    today: NaiveDate,
+) -> ReferralView {
+    ReferralView {
         id: referral.id,
         direction: referral.direction.into(),
         partner_node: referral.partner_node,
@@ -362,7 +365,7 @@ async fn view(
         events,
         created_at: referral.created_at,
         updated_at: referral.updated_at,
-    })
+    }
 }
 
 async fn step(
@@ -376,7 +379,7 @@ async fn step(
     let if_match = if_match(version)?;
     let step = step?;
     let referral = service::take_step(state, caller, id, if_match, step, open_case).await?;
-    let view = view(&state.db, referral, state.clock.today(), true).await?;
+    let view = view(&state.db, referral, state.clock.today()).await?;
     let tag = etag(view.version);
     Ok(ReferralFound::Ok(Json(view), tag))
 }
@@ -440,7 +443,7 @@ impl ReferralsApi {
                         .collect(),
                 };
                 let referral = service::send(txn, state, &caller, sending).await?;
-                let view = view(txn, referral, state.clock.today(), true).await?;
+                let view = view(txn, referral, state.clock.today()).await?;
                 view.to_json().ok_or_else(ApiProblem::internal)
             },
         )
@@ -496,10 +499,16 @@ impl ReferralsApi {
             overdue_on: overdue.0.filter(|o| *o).map(|_| today),
         };
         let found = repo::list(&state.db, &visible, &filter, page).await?;
-        let mut items = Vec::with_capacity(found.items.len());
-        for referral in found.items {
-            items.push(view(&state.db, referral, today, false).await?);
-        }
+        let ids: Vec<Uuid> = found.items.iter().map(|r| r.id).collect();
+        let mut clocks = repo::deadlines_of(&state.db, &ids).await?;
+        let items = found
+            .items
+            .into_iter()
+            .map(|r| {
+                let own = clocks.remove(&r.id).unwrap_or_default();
+                view_of(r, own, None, today)
+            })
+            .collect();
         Ok(ReferralList::Ok(Json(ReferralPage {
             items,
             next_cursor: found.next_after.map(encode_cursor),
@@ -519,7 +528,7 @@ impl ReferralsApi {
     ) -> ApiResult<ReferralFound, { status::AUTHENTICATED | status::NOT_FOUND | status::FORBIDDEN }>
     {
         let referral = service::authorized(&state.db, &caller.0, id.0, Action::Read, false).await?;
-        let view = view(&state.db, referral, state.clock.today(), true).await?;
+        let view = view(&state.db, referral, state.clock.today()).await?;
         let tag = etag(view.version);
         Ok(ReferralFound::Ok(Json(view), tag))
     }

@@ -429,15 +429,41 @@ pub async fn deadlines(
     db: &impl ConnectionTrait,
     referral_id: Uuid,
 ) -> Result<Vec<ReferralDeadline>, RepoError> {
-    let mut all = referral_deadlines::Entity::find()
-        .filter(referral_deadlines::Column::ReferralId.eq(referral_id))
+    Ok(deadlines_of(db, &[referral_id])
+        .await?
+        .remove(&referral_id)
+        .unwrap_or_default())
+}
+
+/// The clocks of several referrals (a list page) in one query, by referral, each in the order
+/// they were defined.
+///
+/// # Errors
+/// Database errors, corrupt rows.
+pub async fn deadlines_of(
+    db: &impl ConnectionTrait,
+    referral_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<ReferralDeadline>>, RepoError> {
+    let mut by_referral: std::collections::HashMap<Uuid, Vec<ReferralDeadline>> =
+        std::collections::HashMap::new();
+    if referral_ids.is_empty() {
+        return Ok(by_referral);
+    }
+    for row in referral_deadlines::Entity::find()
+        .filter(referral_deadlines::Column::ReferralId.is_in(referral_ids.iter().copied()))
         .all(db)
         .await?
-        .into_iter()
-        .map(deadline_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    all.sort_by_key(|d| d.clock);
-    Ok(all)
+    {
+        let clock = deadline_from_row(row)?;
+        by_referral
+            .entry(clock.referral_id)
+            .or_default()
+            .push(clock);
+    }
+    for clocks in by_referral.values_mut() {
+        clocks.sort_by_key(|d| d.clock);
+    }
+    Ok(by_referral)
 }
 
 /// Writes a clock's mutable fields (met, paused, moved, breached).
