@@ -4,6 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
+use ipdr_domain::referral::agreement::check_settable;
 use ipdr_domain::referral::{AgreementStatus, NodeId};
 use ipdr_domain::{AccountId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::federation::agreements::{self, Agreement};
@@ -640,13 +641,7 @@ impl FederationAdminApi {
         let if_match = if_match(version.0.as_deref())?;
         let status = AgreementStatus::from(body.0.status);
         let saved = cooperation::update(&state, id.0, if_match, |a| {
-            if status == AgreementStatus::Expired {
-                return Err(ValidationErrors::one(
-                    "status",
-                    Invalid::new("not_settable", "an agreement expires by its dates"),
-                )
-                .into());
-            }
+            check_settable(status).map_err(|e| ValidationErrors::one("status", e))?;
             a.scope.status = status;
             Ok(())
         })

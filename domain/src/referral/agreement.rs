@@ -173,6 +173,21 @@ impl AgreementScope {
     }
 }
 
+/// Whether an administrator may set `status`: `expired` follows from the dates only.
+///
+/// # Errors
+/// `not_settable` for `expired`.
+pub fn check_settable(status: AgreementStatus) -> Result<(), Invalid> {
+    if status == AgreementStatus::Expired {
+        Err(Invalid::new(
+            "not_settable",
+            "an agreement expires by its dates; set valid_until instead",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks the parts of an agreement that must agree with each other.
 ///
 /// # Errors
@@ -204,15 +219,7 @@ pub fn check_terms(
             Invalid::new("before_valid_from", "must not be before valid_from"),
         );
     }
-    if status == AgreementStatus::Expired {
-        errors.push(
-            "status",
-            Invalid::new(
-                "not_settable",
-                "an agreement expires by its dates; set valid_until instead",
-            ),
-        );
-    }
+    errors.check("status", check_settable(status));
     if errors.is_empty() {
         Ok(())
     } else {
