@@ -1,4 +1,5 @@
-//! The `ipdr` command line: `serve` (the default), `migrate`, `openapi`, `user add`, `keys …`.
+//! The `ipdr` command line: `serve` (the default), `migrate`, `openapi`, `user add`, `keys …`,
+//! `audit …`.
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -43,6 +44,21 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Check and seal the tamper-evident audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain from its first record; report the first broken link and fail if
+    /// there is one.
+    Verify,
+    /// Seal every record not yet sealed (the running service does this every
+    /// IPDR_AUDIT_SEAL_MILLIS).
+    Seal,
 }
 
 #[derive(Subcommand)]
@@ -218,6 +234,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         bail!("no active key {kid}");
                     }
                     writeln!(out, "retired {kid}")?;
+                }
+            }
+            Ok(())
+        }
+        Command::Audit { command } => {
+            let db = prepared_db(&config).await?;
+            let mut out = std::io::stdout().lock();
+            match command {
+                AuditCommand::Seal => {
+                    let sealed = crate::audit::seal_all(&db).await?;
+                    writeln!(out, "sealed {sealed} audit records")?;
+                }
+                AuditCommand::Verify => {
+                    let report = ipdr_persistence::repo::audit::verify(&db, 1000).await?;
+                    if let Some(broken) = report.broken {
+                        writeln!(
+                            out,
+                            "audit chain BROKEN: {broken}; {} records before it verified",
+                            report.verified
+                        )?;
+                        bail!("the audit chain is broken: {broken}");
+                    }
+                    writeln!(
+                        out,
+                        "audit chain intact: {} records verified, {} not yet sealed",
+                        report.verified, report.unsealed
+                    )?;
                 }
             }
             Ok(())

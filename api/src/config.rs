@@ -94,6 +94,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how often the platform's deadline work runs: court-referred cases whose R15 term ran out return to their court, breached referral deadlines are escalated (0: never)",
     ),
     (
+        "IPDR_AUDIT_SEAL_MILLIS",
+        "1000",
+        "how often new audit records are sealed into the hash chain (0: never; `ipdr audit seal` does it by hand)",
+    ),
+    (
         "IPDR_NODE_ID",
         "local",
         "this instance's node id in the federation (`dalian`, `weihai` …): lower-case letters, digits, `-`",
@@ -207,6 +212,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// How often to return court-referred cases whose term ran out (R15); `None`: never.
     pub deadline_sweep: Option<Duration>,
+    /// How often to seal new audit records into the chain; `None`: never (another process does).
+    pub audit_seal: Option<Duration>,
     pub federation: FederationSettings,
     pub log_filter: String,
     pub log_format: LogFormat,
@@ -312,6 +319,10 @@ impl Config {
             deadline_sweep: match number("IPDR_DEADLINE_SWEEP_SECONDS")? {
                 0 => None,
                 n => Some(Duration::from_secs(n)),
+            },
+            audit_seal: match number("IPDR_AUDIT_SEAL_MILLIS")? {
+                0 => None,
+                n => Some(Duration::from_millis(n)),
             },
             federation,
             log_filter: get("IPDR_LOG"),

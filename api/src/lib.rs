@@ -3,6 +3,7 @@
 //! repositories and map the result; the rules themselves live in `ipdr-domain`.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod bootstrap;

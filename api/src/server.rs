@@ -22,7 +22,7 @@ use crate::federation::NodeIdentity;
 use crate::federation::client::FederationClient;
 use crate::federation::keys::NodeKeys;
 use crate::state::AppState;
-use crate::{bootstrap, openapi, problem, request_id};
+use crate::{audit, bootstrap, openapi, problem, request_id};
 
 /// A ready-to-serve instance: database migrated, first admin and key in place, port bound.
 pub struct Application {
@@ -31,6 +31,7 @@ pub struct Application {
     state: AppState,
     shutdown_grace: Duration,
     deadline_sweep: Option<Duration>,
+    audit_seal: Option<Duration>,
     outbox_poll: Option<Duration>,
 }
 
@@ -103,6 +104,7 @@ impl Application {
             state,
             shutdown_grace: config.shutdown_grace,
             deadline_sweep: config.deadline_sweep,
+            audit_seal: config.audit_seal,
             outbox_poll: config.federation.outbox_poll,
         })
     }
@@ -148,6 +150,13 @@ impl Application {
                 ),
             ));
         }
+        if let Some(every) = self.audit_seal {
+            workers.push(tokio::spawn(crate::audit::seal_periodically(
+                self.state.clone(),
+                every,
+                until_stopped(),
+            )));
+        }
         if let Some(poll) = self.outbox_poll {
             workers.push(tokio::spawn(crate::federation::worker::run(
                 self.state.clone(),
@@ -169,7 +178,7 @@ impl Application {
 }
 
 /// Every route with its middleware: request id and access log outermost, then panic capture,
-/// problem rendering, and the body limit.
+/// problem rendering, the audit trail, and the body limit.
 pub fn routes(state: AppState) -> impl Endpoint<Output = Response> {
     let limits = BodyLimit {
         default: MAX_BODY_BYTES,
@@ -189,6 +198,7 @@ pub fn routes(state: AppState) -> impl Endpoint<Output = Response> {
         )
         .at("/docs", make_sync(move |_| Html(docs.clone())))
         .with(limits)
+        .around(audit::track)
         .data(state)
         .around(problem::render_errors)
         .with(CatchPanic::new().with_handler(problem::panic_response))

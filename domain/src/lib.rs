@@ -12,6 +12,7 @@ mod names;
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod ids;

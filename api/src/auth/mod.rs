@@ -76,6 +76,9 @@ pub async fn login(
         .verify(password, stored)
         .await
         .map_err(internal)?;
+    if let Some(c) = &account {
+        crate::audit::identify(format!("account:{}", c.account_id), None);
+    }
     match account {
         Some(c) if matches && c.may_log_in => {
             state.throttle.record_success(username);
@@ -88,11 +91,12 @@ pub async fn login(
         }
         other => {
             state.throttle.record_failure(username, address);
-            let reason = match other {
-                None => "unknown account",
-                Some(_) if matches => "account or organisation disabled",
-                Some(_) => "wrong password",
+            let (reason, code) = match other {
+                None => ("unknown account", "unknown_account"),
+                Some(_) if matches => ("account or organisation disabled", "disabled"),
+                Some(_) => ("wrong password", "wrong_password"),
             };
+            crate::audit::describe(None, Some(code.to_owned()));
             tracing::info!(reason, "login failed");
             Err(invalid_credentials())
         }

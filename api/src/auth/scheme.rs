@@ -17,5 +17,10 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Principal> 
         tracing::error!("application state missing from the request");
         ApiProblem::internal()
     })?;
-    Ok(super::authenticate(state, &bearer.token).await?)
+    let principal = super::authenticate(state, &bearer.token).await?;
+    crate::audit::identify(
+        format!("account:{}", principal.account_id),
+        Some(principal.role.as_str()),
+    );
+    Ok(principal)
 }

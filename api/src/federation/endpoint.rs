@@ -164,7 +164,12 @@ impl FederationApi {
                     ApiProblem::unauthenticated()
                 }
             })?;
+        crate::audit::identify(format!("partner:{}", partner.node_id), Some("partner"));
         let message: Message = parse_json(&body.0)?;
+        crate::audit::describe(
+            Some(format!("referral:{}", message.referral_id)),
+            Some(format!("message {} seq {}", message.id, message.seq)),
+        );
         if claims.jti != message.id.to_string()
             || message.from != partner.node_id
             || message.to != state.node.id.as_str()

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use ipdr_domain::audit::Outcome;
 use ipdr_persistence::repo::federation::outbox::{self, OutboxMessage};
 use ipdr_persistence::repo::federation::partners;
 
@@ -83,6 +84,25 @@ async fn deliver_one(state: &AppState, message: OutboxMessage) -> anyhow::Result
             after: None,
         },
     };
+    let audited = match &outcome {
+        Delivery::Delivered => Outcome::Succeeded,
+        Delivery::Retry { .. } if attempts < state.retry.max_attempts => Outcome::Retrying,
+        Delivery::Retry { .. } => Outcome::Error,
+        Delivery::Refused { .. } => Outcome::Refused,
+    };
+    let mut record = crate::audit::event(
+        "federation.deliver",
+        format!("referral:{}", message.referral_id),
+        audited,
+        0,
+    );
+    record.actor = Some(format!("node:{}", state.node.id));
+    record.role = Some("node".to_owned());
+    record.detail = Some(format!(
+        "message {} seq {} to {} attempt {attempts}",
+        message.id, message.seq, message.partner_node
+    ));
+    crate::audit::append(state, record).await;
     match outcome {
         Delivery::Delivered => {
             outbox::delivered(&state.db, message.id, Utc::now()).await?;

@@ -91,6 +91,20 @@ impl TestApp {
         }
     }
 
+    /// A URL reaching this test's database from another process (`ipdr audit verify`).
+    pub fn database_url(&self) -> String {
+        self._database.standalone_url()
+    }
+
+    /// Every audit record so far, oldest first.
+    pub async fn audit_records(&self) -> Vec<ipdr_domain::audit::Record> {
+        let mut records = ipdr_persistence::repo::audit::recent(&self.db, None, 100_000)
+            .await
+            .expect("audit records");
+        records.reverse();
+        records
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

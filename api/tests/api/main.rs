@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
 mod admin;
 mod agreements;
+mod audit;
 mod auth;
 mod cases;
 mod courts;

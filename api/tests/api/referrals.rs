@@ -258,6 +258,56 @@ async fn referrals_outside_the_agreement_or_to_an_unregistered_node_are_refused_
         )
         .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
+
+    // The refused sends and the one that went are in the audit trail, and so is the outgoing
+    // message's first (failed: nothing listens) delivery attempt, by this node.
+    let referral: Value = sent.json().await.unwrap();
+    let object = format!("referral:{}", referral["id"].as_str().unwrap());
+    let sends: Vec<_> = d
+        .app
+        .audit_records()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "send_referral")
+        .map(|r| (r.outcome, r.status))
+        .collect();
+    assert_eq!(sends.last(), Some(&("succeeded".to_owned(), 201)));
+    assert!(
+        sends[..sends.len() - 1]
+            .iter()
+            .all(|s| s == &("invalid".to_owned(), 422))
+    );
+    let mut delivery = None;
+    for _ in 0..100 {
+        let records = d.app.audit_records().await;
+        delivery = records
+            .into_iter()
+            .find(|r| r.action == "federation.deliver");
+        if delivery.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let delivery = delivery.expect("the delivery attempt is audited");
+    assert_eq!(
+        (
+            delivery.outcome.as_str(),
+            delivery.actor.as_deref(),
+            delivery.role.as_deref(),
+            delivery.object.as_str()
+        ),
+        (
+            "retrying",
+            Some("node:dalian"),
+            Some("node"),
+            object.as_str()
+        )
+    );
+    let detail = delivery.detail.unwrap();
+    assert!(
+        detail.starts_with("message ") && detail.ends_with(" seq 1 to weihai attempt 1"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]
@@ -357,6 +407,41 @@ async fn forged_misaddressed_unknown_key_and_replayed_messages_have_no_effect() 
         .get(&format!("/api/v1/referrals/{referral}"), Some(&token))
         .await;
     assert_eq!(on_user_route.status(), StatusCode::UNAUTHORIZED);
+
+    // Every message received is audited: the refused ones anonymously, the applied one and
+    // its replay under the partner's name, against the referral.
+    let received: Vec<_> = d
+        .app
+        .audit_records()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "receive_message")
+        .map(|r| (r.outcome, r.actor, r.object, r.detail))
+        .collect();
+    let refused = (
+        "unauthenticated".to_owned(),
+        None,
+        "/federation/v1/messages".to_owned(),
+        None,
+    );
+    let applied = (
+        "succeeded".to_owned(),
+        Some("partner:weihai".to_owned()),
+        format!("referral:{referral}"),
+        Some(format!("message {id} seq 1")),
+    );
+    assert_eq!(
+        received,
+        [
+            refused.clone(),
+            refused.clone(),
+            refused.clone(),
+            refused.clone(),
+            refused,
+            applied.clone(),
+            applied
+        ]
+    );
 }
 
 #[tokio::test]

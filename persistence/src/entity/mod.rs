@@ -2,6 +2,8 @@
 //! (the domain's `as_str`), so the tables read well in SQL and need no database enum types.
 pub mod accounts;
 pub mod agreement_signatures;
+pub mod audit_events;
+pub mod audit_seals;
 pub mod blobs;
 pub mod calendar_years;
 pub mod case_agreements;

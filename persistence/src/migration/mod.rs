@@ -16,6 +16,7 @@ mod m20261121_000010_create_calendar;
 mod m20261121_000011_create_investigators;
 mod m20261121_000012_create_confirmations;
 mod m20261121_000013_create_federation;
+mod m20261121_000014_create_audit;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_create_investigators::Migration),
             Box::new(m20261121_000012_create_confirmations::Migration),
             Box::new(m20261121_000013_create_federation::Migration),
+            Box::new(m20261121_000014_create_audit::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Repositories, one module per aggregate. Each function documents its `# Errors`.
 pub mod accounts;
+pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod federation;

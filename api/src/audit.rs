@@ -1,0 +1,197 @@
+//! The audit trail on the HTTP side: a middleware that records every state-changing request
+//! and every refusal, the task-local scope through which authentication names the caller, and
+//! the background sealer.
+//!
+//! What is recorded: every call of a non-`GET` operation, whatever its outcome (logins and
+//! failed logins, every state change, federation messages received), and every `GET` that was
+//! refused (401, 403, or 404 to a caller who authenticated). Outgoing federation messages are
+//! recorded by the outbox worker with [`append`]. A record holds who (account, partner node),
+//! the role, the operation, the object (the path, or the `Location` of what was created), the
+//! outcome and status, the UTC time, the client address and the request id — never a body, a
+//! header, a query string, a password or a token.
+//!
+//! The record is written after the handler answered, in its own statement: a failure to write
+//! it is logged loudly but does not undo a change already committed.
+use std::cell::RefCell;
+use std::future::Future;
+use std::time::Duration;
+
+use ipdr_domain::audit::Outcome;
+use ipdr_persistence::repo::audit::{self as repo, NewEvent};
+use poem::http::{Method, StatusCode, header};
+use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::OperationId;
+
+use crate::clock::{Clock, SystemClock};
+use crate::state::AppState;
+
+/// Who is acting and on what, filled in while a request is handled.
+#[derive(Debug, Default)]
+struct Scope {
+    actor: Option<String>,
+    role: Option<String>,
+    object: Option<String>,
+    detail: Option<String>,
+}
+
+tokio::task_local! {
+    static SCOPE: RefCell<Scope>;
+}
+
+/// Names the caller of the request being handled (authentication calls it). Outside a request
+/// it does nothing.
+pub fn identify(actor: String, role: Option<&str>) {
+    let _ = SCOPE.try_with(|scope| {
+        let mut scope = scope.borrow_mut();
+        scope.actor = Some(actor);
+        scope.role = role.map(str::to_owned);
+    });
+}
+
+/// Names the object and a short machine reason when the path does not say enough (a
+/// federation message names its referral). Never pass text from a request body.
+pub fn describe(object: Option<String>, detail: Option<String>) {
+    let _ = SCOPE.try_with(|scope| {
+        let mut scope = scope.borrow_mut();
+        if object.is_some() {
+            scope.object = object;
+        }
+        if detail.is_some() {
+            scope.detail = detail;
+        }
+    });
+}
+
+/// The outcome an HTTP status stands for; `login` turns 401 into a failed login.
+pub fn outcome(status: StatusCode, action: &str) -> Outcome {
+    match status.as_u16() {
+        100..=399 => Outcome::Succeeded,
+        401 if action == "login" => Outcome::Failed,
+        401 => Outcome::Unauthenticated,
+        403 => Outcome::Denied,
+        404 => Outcome::NotFound,
+        409 | 412 | 428 => Outcome::Refused,
+        429 => Outcome::Throttled,
+        400..=499 => Outcome::Invalid,
+        _ => Outcome::Error,
+    }
+}
+
+fn worth_recording(method: &Method, status: StatusCode, identified: bool) -> bool {
+    if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    matches!(status.as_u16(), 401 | 403) || (status == StatusCode::NOT_FOUND && identified)
+}
+
+/// Appends one record; a failure is logged, never returned (the action it records happened).
+pub async fn append(state: &AppState, event: NewEvent) {
+    let action = event.action.clone();
+    if let Err(e) = repo::append(&state.db, event).await {
+        tracing::error!(error = %e, action, "audit record NOT written");
+    }
+}
+
+/// A record with the time and request id filled in.
+pub fn event(action: &str, object: String, outcome: Outcome, status: u16) -> NewEvent {
+    let request_id = crate::request_id::current();
+    NewEvent {
+        occurred_at: SystemClock.now(),
+        actor: None,
+        role: None,
+        action: action.to_owned(),
+        object,
+        outcome,
+        status: i32::from(status),
+        client_address: None,
+        request_id: (request_id != "-").then_some(request_id),
+        detail: None,
+    }
+}
+
+/// Middleware: runs the request inside an audit scope and records it when it is worth it.
+/// Sits inside the request-id middleware and outside problem rendering, so it sees the
+/// operation id and the status of errors too.
+pub async fn track<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let Some(state) = req.data::<AppState>().cloned() else {
+        return next.call(req).await.map(IntoResponse::into_response);
+    };
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let client = req
+        .remote_addr()
+        .as_socket_addr()
+        .map(|a| a.ip().to_string());
+    let (result, scope) = SCOPE
+        .scope(RefCell::new(Scope::default()), async move {
+            let result = next.call(req).await.map(IntoResponse::into_response);
+            (result, SCOPE.with(RefCell::take))
+        })
+        .await;
+    let (status, operation, location) = match &result {
+        Ok(response) => (
+            response.status(),
+            response.data::<OperationId>().map(|o| o.0),
+            response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ),
+        Err(err) => (err.status(), err.data::<OperationId>().map(|o| o.0), None),
+    };
+    // Only the API's own operations: a probe of an unknown path is not an event.
+    let Some(action) = operation else {
+        return result;
+    };
+    if worth_recording(&method, status, scope.actor.is_some()) {
+        let object = scope
+            .object
+            .or(location.filter(|_| status.is_success()))
+            .unwrap_or(path);
+        let mut record = event(action, object, outcome(status, action), status.as_u16());
+        record.actor = scope.actor;
+        record.role = scope.role;
+        record.client_address = client;
+        record.detail = scope.detail;
+        append(&state, record).await;
+    }
+    result
+}
+
+/// Seals new records into the chain every `every` until `stop` resolves.
+pub async fn seal_periodically(state: AppState, every: Duration, stop: impl Future<Output = ()>) {
+    tokio::pin!(stop);
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = interval.tick() => {
+                if let Err(e) = seal_all(&state.db).await {
+                    tracing::warn!(error = %e, "audit sealing failed; retrying on the next tick");
+                }
+            }
+        }
+    }
+}
+
+/// Records sealed per transaction.
+const SEAL_BATCH: u64 = 1000;
+
+/// Seals everything sealable now, batch by batch, and answers how many records it sealed.
+///
+/// # Errors
+/// Database errors (a concurrent sealer included).
+pub async fn seal_all(
+    db: &ipdr_persistence::Db,
+) -> Result<usize, ipdr_persistence::repo::RepoError> {
+    let mut total = 0;
+    loop {
+        let sealed = repo::seal(db, SystemClock.now(), SEAL_BATCH).await?;
+        total += sealed;
+        if (sealed as u64) < SEAL_BATCH {
+            return Ok(total);
+        }
+    }
+}
