@@ -77,7 +77,7 @@ pub async fn login(
         .await
         .map_err(internal)?;
     if let Some(c) = &account {
-        crate::audit::identify(format!("account:{}", c.account_id), None);
+        crate::audit::identify(format!("account:{}", c.account_id), Some(&c.role));
     }
     match account {
         Some(c) if matches && c.may_log_in => {

@@ -102,7 +102,7 @@ async fn deliver_one(state: &AppState, message: OutboxMessage) -> anyhow::Result
         "message {} seq {} to {} attempt {attempts}",
         message.id, message.seq, message.partner_node
     ));
-    crate::audit::append(state, record).await;
+    crate::audit::append(&state.db, record).await;
     match outcome {
         Delivery::Delivered => {
             outbox::delivered(&state.db, message.id, Utc::now()).await?;

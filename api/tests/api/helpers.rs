@@ -69,6 +69,8 @@ impl TestApp {
         config.shutdown_grace = Duration::from_secs(5);
         // Tests move the clock and return expired court terms themselves, when they choose.
         config.deadline_sweep = None;
+        // Tests seal the audit trail when they check it (`ipdr_api::audit::seal_all`).
+        config.audit_seal = None;
         adjust(&mut config);
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build_with_clock(config, clock.clone())

@@ -123,6 +123,8 @@ pub struct Credentials {
     /// The account and its organisation are both active.
     pub may_log_in: bool,
     pub auth_version: i64,
+    /// The stored role name, for the audit trail.
+    pub role: String,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -153,6 +155,7 @@ pub async fn find_credentials(
             && organization.is_some_and(|o| o.status == Status::Active.as_str()),
         password_hash: account.password_hash,
         auth_version: account.auth_version,
+        role: account.role,
     }))
 }
 

@@ -13,7 +13,6 @@ use sea_orm::{
 
 use crate::entity::{audit_events, audit_seals};
 use crate::repo::RepoError;
-use crate::{begin_write, commit};
 
 /// An event to append; the database assigns its id (and, on PostgreSQL, its transaction id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +76,14 @@ struct Head {
     record_id: i64,
 }
 
-/// Seals up to `limit` unsealed events onto the chain in one transaction and answers how many.
+/// Seals up to `limit` unsealed events onto the chain and answers how many.
 ///
 /// Events are sealed in `(txid, id)` order after the head. On PostgreSQL only events whose
 /// transaction is older than every transaction still running are taken, so none can commit
-/// behind the head later; SQLite's single writer gives the same guarantee by construction. Two
-/// sealers racing on one database cannot fork the chain: the second one's `seq` collides with
-/// the first one's and its transaction rolls back.
+/// behind the head later; SQLite's single writer gives the same guarantee by construction. The
+/// reads take no lock and the new seals are one `INSERT`: no transaction is held open, and two
+/// sealers racing on one database cannot fork the chain — the second one's `seq` collides with
+/// the first one's and its insert fails as a whole.
 ///
 /// # Errors
 /// Database errors (a lost race included); a head whose hash does not parse is
@@ -94,13 +94,12 @@ pub async fn seal(
     limit: u64,
 ) -> Result<usize, RepoError> {
     let backend = db.get_database_backend();
-    let txn = begin_write(db).await?;
     let head = Head::find_by_statement(Statement::from_string(
         backend,
         "SELECT s.seq, s.hash, e.txid, s.record_id FROM audit_seals s \
          JOIN audit_events e ON e.id = s.record_id ORDER BY s.seq DESC LIMIT 1",
     ))
-    .one(&txn)
+    .one(db)
     .await?;
     let (mut seq, mut prev, after) = match head {
         Some(h) => {
@@ -127,7 +126,7 @@ pub async fn seal(
             "txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
         ));
     }
-    let events = query.all(&txn).await?;
+    let events = query.all(db).await?;
     if events.is_empty() {
         return Ok(0);
     }
@@ -144,8 +143,7 @@ pub async fn seal(
         });
     }
     let sealed = seals.len();
-    audit_seals::Entity::insert_many(seals).exec(&txn).await?;
-    commit(txn).await?;
+    audit_seals::Entity::insert_many(seals).exec(db).await?;
     Ok(sealed)
 }
 
