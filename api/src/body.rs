@@ -128,11 +128,24 @@ poem_openapi::impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwn
 /// Parses `bytes` as a `T`, describing any refusal as a 400 problem naming the field.
 ///
 /// # Errors
-/// `malformed_json` when the bytes are not JSON; `malformed_request` with the field otherwise.
+/// `malformed_json` when the bytes are not JSON; `malformed_request` with the field otherwise,
+/// or when the body is an array: every body is a JSON object.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiProblem> {
     let not_json = |e: &serde_json::Error| {
         ApiProblem::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
     };
+    // serde reads a struct from an array too, field by field in order (`[]` would be an empty
+    // settings change): the documents say object, so an array is refused here.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        let message = "invalid type: array, expected an object";
+        return Err(
+            ApiProblem::bad_request("malformed_request", format!("``: {message}")).field(
+                "",
+                "invalid_type",
+                message,
+            ),
+        );
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let inner = err.inner();
@@ -257,6 +270,15 @@ mod tests {
     fn a_wrong_type_is_named() {
         let r = refused(r#"{"username":5,"password":"b"}"#);
         assert_eq!((r.1.as_str(), r.2.as_str()), ("username", "invalid_type"));
+    }
+
+    #[test]
+    fn an_array_is_not_read_as_the_object_it_lists_the_fields_of() {
+        let r = refused(r#" ["a", "b", null]"#);
+        assert_eq!(
+            (r.0.as_str(), r.2.as_str()),
+            ("malformed_request", "invalid_type")
+        );
     }
 
     #[test]

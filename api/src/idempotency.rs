@@ -16,6 +16,9 @@ use crate::state::AppState;
 /// The longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
 
+/// What a key may be, as stated in the OpenAPI document: see [`parse_key`].
+pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
+
 /// Checks a key: 1 to 255 visible ASCII characters.
 ///
 /// # Errors

@@ -1,5 +1,7 @@
 //! The OpenAPI document: built from the handlers, served at `/openapi.json`, browsable at
 //! `/docs`, and committed under `openapi/` (regenerated with `cargo run -p ipdr-openapi`).
+use std::sync::LazyLock;
+
 use poem_openapi::OpenApiService;
 use serde_json::Value;
 
@@ -16,9 +18,14 @@ pub fn service() -> OpenApiService<v1::Apis, ()> {
 
 /// The document as served and committed.
 ///
-/// poem-openapi does not state that request bodies refuse unknown fields; this pass marks every
-/// object schema reachable from a request body `additionalProperties: false`, so clients and
-/// contract testers see the truth.
+/// poem-openapi leaves some of the truth unsaid; this pass states it, so clients and contract
+/// testers see what the service accepts:
+/// - request bodies refuse unknown fields: every object schema reachable from a request body is
+///   `additionalProperties: false`, and its optional fields (`Option`s) take `null` as absent;
+/// - dates are `format: date` (poem-openapi says `naive-date`), unsigned integers have their
+///   bounds;
+/// - the parameters read by shared parsers (`cursor`, `If-Match`, `Idempotency-Key`) have the
+///   pattern those parsers accept.
 pub fn spec_json() -> String {
     let raw = service().spec();
     let mut doc: Value = match serde_json::from_str(&raw) {
@@ -35,12 +42,85 @@ pub fn spec_json() -> String {
             collect_refs(schema, &mut pending);
             if schema.get("type").and_then(Value::as_str) == Some("object") {
                 schema["additionalProperties"] = Value::Bool(false);
+                allow_null_for_optional_fields(schema);
             }
         }
     }
+    state_formats(&mut doc);
+    describe_shared_parameters(&mut doc);
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or(raw);
     text.push('\n');
     text
+}
+
+/// Request fields outside `required` are `Option`s, which read `null` as absent.
+fn allow_null_for_optional_fields(schema: &mut Value) {
+    let required: Vec<Value> = schema["required"].as_array().cloned().unwrap_or_default();
+    if let Some(properties) = schema["properties"].as_object_mut() {
+        for (name, property) in properties {
+            if !required.contains(&Value::String(name.clone())) && property.get("default").is_none()
+            {
+                property["nullable"] = Value::Bool(true);
+            }
+        }
+    }
+}
+
+/// Standard formats and the bounds of unsigned integers, everywhere in the document.
+fn state_formats(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let bound = match map.get("format").and_then(Value::as_str) {
+                Some("naive-date") => {
+                    map.insert("format".to_owned(), Value::from("date"));
+                    None
+                }
+                Some("uint16") => Some(u64::from(u16::MAX)),
+                Some("uint32") => Some(u64::from(u32::MAX)),
+                Some("uint64") => Some(u64::MAX),
+                _ => None,
+            };
+            if let Some(maximum) = bound {
+                map.entry("minimum").or_insert(Value::from(0));
+                map.entry("maximum").or_insert(Value::from(maximum));
+            }
+            map.values_mut().for_each(state_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(state_formats),
+        _ => {}
+    }
+}
+
+/// Operations whose `cursor` is not [`v1::paging`]'s: deadlines page by (due date, case, rule),
+/// a key no pattern describes.
+const OWN_CURSOR: &[&str] = &["list_deadlines"];
+
+/// The patterns of the parameters whose parsers every operation shares.
+fn describe_shared_parameters(doc: &mut Value) {
+    let operations = doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .flat_map(|item| {
+            item.as_object_mut()
+                .into_iter()
+                .flat_map(|o| o.values_mut())
+        });
+    for operation in operations {
+        let own_cursor = OWN_CURSOR.contains(&operation["operationId"].as_str().unwrap_or(""));
+        let parameters = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut);
+        for parameter in parameters.into_iter().flatten() {
+            let pattern = match (parameter["in"].as_str(), parameter["name"].as_str()) {
+                (Some("query"), Some("cursor")) if !own_cursor => v1::paging::CURSOR_PATTERN,
+                (Some("header"), Some("If-Match")) => v1::cases::IF_MATCH_PATTERN,
+                (Some("header"), Some("Idempotency-Key")) => crate::idempotency::KEY_PATTERN,
+                _ => continue,
+            };
+            parameter["schema"]["pattern"] = Value::from(pattern);
+        }
+    }
 }
 
 fn request_body_refs(doc: &Value) -> Vec<String> {
@@ -76,6 +156,45 @@ fn collect_refs(value: &Value, refs: &mut Vec<String>) {
     }
 }
 
+/// The methods the document declares for the path `path` (the most literal template matching
+/// it, as the router picks), for the `Allow` header of a 405.
+pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    static TEMPLATES: LazyLock<Vec<(Vec<String>, String)>> = LazyLock::new(|| {
+        let doc: Value = serde_json::from_str(&service().spec()).unwrap_or_default();
+        doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods: Vec<String> = item
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|o| o.keys())
+                    .map(|m| m.to_uppercase())
+                    .collect();
+                (segments, methods.join(", "))
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    TEMPLATES
+        .iter()
+        .filter(|(template, _)| {
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                })
+        })
+        .max_by_key(|(template, _)| {
+            template
+                .iter()
+                .map(|t| !t.starts_with('{'))
+                .collect::<Vec<bool>>()
+        })
+        .map(|(_, methods)| methods.as_str())
+}
+
 /// The Swagger UI page, showing [`spec_json`].
 pub fn docs_html() -> String {
     let service = service();
@@ -101,6 +220,59 @@ mod tests {
             Value::Bool(false)
         );
         assert_eq!(schemas["AccountView"].get("additionalProperties"), None);
+    }
+
+    #[test]
+    fn the_allowed_methods_are_those_of_the_most_literal_template_matching_the_path() {
+        assert_eq!(allowed_methods("/api/v1/auth/login"), Some("POST"));
+        assert_eq!(allowed_methods("/api/v1/accounts"), Some("GET, POST"));
+        assert_eq!(
+            allowed_methods("/api/v1/cooperation-agreements/seed"),
+            Some("POST")
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/cooperation-agreements/0190e5a1"),
+            Some("GET")
+        );
+        assert_eq!(allowed_methods("/api/v1/nothing-here"), None);
+    }
+
+    #[test]
+    fn shared_parameters_carry_their_parsers_pattern_and_dates_their_standard_format() {
+        let doc: Value = serde_json::from_str(&spec_json()).unwrap();
+        let list = &doc["paths"]["/api/v1/cases"]["get"]["parameters"];
+        let cursor = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "cursor");
+        assert_eq!(
+            cursor.unwrap()["schema"]["pattern"],
+            v1::paging::CURSOR_PATTERN
+        );
+        let text = spec_json();
+        assert!(!text.contains("naive-date"));
+        let settings = &doc["components"]["schemas"]["OrganizationSettingsRequest"];
+        assert_eq!(
+            settings["properties"]["people_mediation_days"]["nullable"],
+            true
+        );
+        assert_eq!(
+            settings["properties"]["people_mediation_days"]["maximum"],
+            u32::MAX
+        );
+    }
+
+    #[test]
+    fn operations_with_a_path_parameter_declare_404_for_a_malformed_one() {
+        let doc: Value = serde_json::from_str(&spec_json()).unwrap();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if path.contains('{') {
+                    assert!(op["responses"].get("404").is_some(), "{method} {path}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -38,8 +38,8 @@ pub struct Problem {
     pub rule: Option<String>,
     /// The request's id (also in the `X-Request-Id` header); quote it when reporting an error.
     pub request_id: String,
-    /// The fields at fault, when the input was refused.
-    #[oai(skip_serializing_if_is_empty)]
+    /// The fields at fault, when the input was refused; absent otherwise.
+    #[oai(skip_serializing_if_is_empty, default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
 }
@@ -212,7 +212,7 @@ pub fn from_poem_error(err: poem::Error) -> ApiProblem {
             "unsupported_media_type",
             "Unsupported media type",
         )
-        .detail("send the body as application/json");
+        .detail("send the body as the media type this operation documents (see /docs)");
     }
     if err.is::<AuthorizationError>() {
         return ApiProblem::unauthenticated();
@@ -239,11 +239,23 @@ pub fn from_poem_error(err: poem::Error) -> ApiProblem {
     ApiProblem::new(status, "http_error", title)
 }
 
-/// Middleware: every `Err` becomes a problem response.
+/// Middleware: every `Err` becomes a problem response; a 405 says in `Allow` which methods the
+/// path has (RFC 9110).
 pub async fn render_errors<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let uri = req.uri().clone();
     match next.call(req).await {
         Ok(response) => Ok(response.into_response()),
-        Err(err) => Ok(from_poem_error(err).as_response()),
+        Err(err) => {
+            let mut response = from_poem_error(err).as_response();
+            if response.status() == StatusCode::METHOD_NOT_ALLOWED
+                && let Some(methods) = crate::openapi::allowed_methods(uri.path())
+            {
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(methods));
+            }
+            Ok(response)
+        }
     }
 }
 

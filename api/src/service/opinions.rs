@@ -79,6 +79,14 @@ pub async fn submit(
     documents: &[String],
 ) -> Result<Opinion, ApiProblem> {
     check_not_closed(case.status)?;
+    // PostgreSQL text cannot hold NUL (SQLite can): refused alike on every database.
+    if text.contains('\0') {
+        return Err(ValidationErrors::one(
+            "text",
+            Invalid::new("invalid_characters", "must not contain NUL characters"),
+        )
+        .into());
+    }
     let text = opinion_text(text)?;
     let txn = begin_case_write(state, case.id).await?;
     let assignment = working_assignment(&txn, caller, case).await?;

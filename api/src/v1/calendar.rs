@@ -152,7 +152,7 @@ impl CalendarApi {
     /// Administrators only. Stores a year's holiday notice (replacing it if loaded) and
     /// recomputes every open deadline that touches the year, in one transaction. Every date must
     /// lie in the year, no date may be both off and worked, make-up working days must be
-    /// weekend days.
+    /// weekend days. A `year` that is not a number names nothing: 404.
     #[oai(path = "/:year", method = "put", operation_id = "load_calendar_year")]
     async fn load_calendar_year(
         &self,
@@ -160,8 +160,10 @@ impl CalendarApi {
         caller: BearerAuth,
         year: Path<i32>,
         body: JsonBody<LoadYearRequest>,
-    ) -> ApiResult<YearStored, { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY }>
-    {
+    ) -> ApiResult<
+        YearStored,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
+    > {
         permit(authorize(
             &caller.0,
             Action::Administer,

@@ -1,5 +1,6 @@
 //! Version 1 of the HTTP API: one `#[OpenApi]` struct per resource.
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
@@ -51,6 +52,8 @@ pub enum ApiTags {
     Federation,
     /// Liveness and readiness probes.
     Operations,
+    /// The tamper-evident audit trail (auditors).
+    Audit,
 }
 
 /// Every API of version 1, grouped by theme (nested tuples are APIs too).
@@ -83,6 +86,7 @@ pub type Apis = (
         referrals::ReferralsApi,
         crate::federation::endpoint::FederationApi,
     ),
+    audit::AuditApi,
 );
 
 /// Every API of version 1, for the OpenAPI service.

@@ -9,6 +9,11 @@ use crate::problem::ApiProblem;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 100;
 
+/// What a `cursor` looks like, as stated in the OpenAPI document: 16 bytes in unpadded
+/// base64url, whose last character carries 2 bits (the other 4 are zero). Every string matching
+/// it is accepted.
+pub const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]{21}[AQgw]$";
+
 /// The opaque form of a position in a list.
 pub fn encode_cursor(after: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(after.as_bytes())
@@ -65,6 +70,23 @@ mod tests {
         );
         let problem = page_request(None, Some("not-a-cursor")).unwrap_err();
         assert_eq!(problem.errors[0].field, "cursor");
+    }
+
+    #[test]
+    fn every_cursor_of_the_documented_pattern_is_accepted_and_others_are_not() {
+        assert_eq!(encode_cursor(Uuid::now_v7()).len(), 22);
+        for last in ['A', 'Q', 'g', 'w'] {
+            let cursor = format!("{}{last}", "_-9zZ".repeat(4) + "a");
+            assert!(page_request(None, Some(&cursor)).is_ok(), "{cursor}");
+        }
+        for refused in [
+            "",
+            "AAAAAAAAAAAAAAAAAAAAAB",
+            "AAAAAAAAAAAAAAAAAAAAA",
+            "AAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(page_request(None, Some(refused)).is_err(), "{refused}");
+        }
     }
 
     #[test]

@@ -341,3 +341,59 @@ async fn records_written_while_two_sealers_race_all_end_up_once_in_one_valid_cha
     let writes = records.iter().filter(|r| r.action == "test.write").count();
     assert_eq!(writes, 8 * 40);
 }
+
+#[tokio::test]
+async fn auditors_page_through_the_trail_newest_first_and_nobody_else_reads_it() {
+    let app = TestApp::spawn().await;
+    let auditor = app.create_user("auditor1", "auditor").await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.login("mediator1", "wrong password again")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let stored = app.audit_records().await;
+    let newest: Vec<i64> = stored.iter().rev().map(|r| r.id).collect();
+
+    let first = app
+        .get_json("/api/v1/audit-records?limit=2", Some(&auditor.token))
+        .await;
+    let ids = |page: &serde_json::Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids(&first), newest[..2]);
+    assert_eq!(first["items"][0]["action"], "login");
+    assert_eq!(first["items"][0]["outcome"], "failed");
+    assert_eq!(
+        first["items"][0]["actor"],
+        format!("account:{}", mediator.id)
+    );
+    assert_eq!(first["next_before"], newest[1]);
+    let second = app
+        .get_json(
+            &format!("/api/v1/audit-records?limit=100&before={}", newest[1]),
+            Some(&auditor.token),
+        )
+        .await;
+    assert_eq!(ids(&second), newest[2..]);
+    assert!(second.get("next_before").is_none());
+
+    let admin = app.admin_token().await;
+    for token in [&admin, &mediator.token] {
+        let refused = app.get("/api/v1/audit-records", Some(token)).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert!(!refused.text().await.unwrap().contains("login"));
+    }
+    assert_eq!(
+        app.get("/api/v1/audit-records", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

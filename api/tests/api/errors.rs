@@ -17,6 +17,18 @@ async fn an_unknown_field_is_refused_with_the_field_named() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_an_array_is_refused_and_not_read_field_by_field() {
+    // Arrange: serde reads a struct from an array of its fields in order.
+    let app = TestApp::spawn().await;
+    let body = json!(["admin", ADMIN_PASSWORD]);
+    // Act
+    let response = app.post("/api/v1/auth/login", None, Some(&body)).await;
+    // Assert: no token for a body the document does not describe.
+    let problem = assert_problem(response, StatusCode::BAD_REQUEST, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["code"], "invalid_type");
+}
+
+#[tokio::test]
 async fn mass_assignment_through_create_is_refused_and_creates_nothing() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
@@ -169,6 +181,7 @@ async fn unknown_routes_and_methods_answer_problem_documents() {
     )
     .await;
     let wrong_method = app.delete("/api/v1/auth/login", None).await;
+    assert_eq!(wrong_method.headers()["allow"], "POST");
     assert_problem(
         wrong_method,
         StatusCode::METHOD_NOT_ALLOWED,

@@ -17,4 +17,5 @@ mod lifecycle;
 mod ops;
 mod process;
 mod referrals;
+mod security;
 mod tokens;

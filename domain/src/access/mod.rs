@@ -129,6 +129,8 @@ pub enum Resource {
     Referral(ReferralRef),
     /// The federation's administration: partner nodes, cooperation agreements, the outbox.
     Federation,
+    /// The audit trail: auditors read it; nobody writes it through the API.
+    AuditTrail,
 }
 
 /// A referral as the policy sees it. Partner nodes never reach the policy: they speak only
@@ -309,6 +311,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
             }
         }
         (R::Federation, A::List | A::Create | A::Read | A::Update | A::Administer) => admin,
+        // Separation of duties: administrators act, auditors review what everybody did.
+        (R::AuditTrail, A::List) => principal.role == Role::Auditor,
         _ => false,
     };
     if allowed {

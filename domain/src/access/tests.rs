@@ -285,6 +285,13 @@ proptest! {
     }
 
     #[test]
+    fn only_auditors_list_the_audit_trail_and_nobody_changes_it(role in any_role(), action in any_action()) {
+        let decision = authorize(&principal(role), action, &Resource::AuditTrail);
+        let may = role == Role::Auditor && action == Action::List;
+        prop_assert_eq!(decision, if may { Decision::Allow } else { Decision::Forbidden });
+    }
+
+    #[test]
     fn only_admins_administer_the_federation(role in any_role(), action in any_action()) {
         let decision = authorize(&principal(role), action, &Resource::Federation);
         if role != Role::Admin {

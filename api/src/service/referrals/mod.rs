@@ -254,12 +254,15 @@ pub async fn send(
                 .ip_type
                 .ok_or_else(|| one("ip_type", "required", "name the IP type, or a case"))?;
             check_parties(&sending.parties)?;
-            (
-                ip_type,
-                sending.right_identifier,
-                sending.parties,
-                Vec::new(),
-            )
+            // Plain text like a case's right: no control characters (nor NUL, which
+            // PostgreSQL cannot store), bounded.
+            let right = sending
+                .right_identifier
+                .map(|r| {
+                    bounded_text(&r, 200).map_err(|e| ValidationErrors::one("right_identifier", e))
+                })
+                .transpose()?;
+            (ip_type, right, sending.parties, Vec::new())
         }
     };
     let agreement = usable_agreement(state, sending.agreement_id, sending.kind, ip_type).await?;

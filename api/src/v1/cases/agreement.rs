@@ -94,6 +94,14 @@ impl CaseAgreementApi {
             service::cases::authorized(&state, &caller, CaseId::from(id.0), Action::Update).await?;
         let if_match = if_match(version.0.as_deref())?;
         let r = body.0;
+        // PostgreSQL text cannot hold NUL (SQLite can): refused alike on every database.
+        if r.text.contains('\0') {
+            return Err(ipdr_domain::ValidationErrors::one(
+                "text",
+                Invalid::new("invalid_characters", "must not contain NUL characters"),
+            )
+            .into());
+        }
         let content = AgreementContent::parse(&r.text, &r.terms, r.decides_ownership_or_validity)?;
         let (case, stored) =
             service::agreements::record(&state, &caller, case.id, if_match, &content).await?;

@@ -90,6 +90,7 @@ impl CaseDocumentsApi {
                 | status::CONFLICT
                 | status::BAD_REQUEST
                 | status::PAYLOAD_TOO_LARGE
+                | status::UNSUPPORTED_MEDIA_TYPE
                 | status::UNPROCESSABLE
         },
     > {

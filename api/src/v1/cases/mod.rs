@@ -198,27 +198,45 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// Reads `If-Match`: a case version as given by `ETag` (`"3"`, `3` or `W/"3"`).
+/// What `If-Match` may hold, as stated in the OpenAPI document: `*` or one version as given by
+/// `ETag` (`"3"`, `W/"3"` or a bare `3`).
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#;
+
+/// The inside of a quoted entity tag.
+fn quoted(tag: &str) -> Option<&str> {
+    tag.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+}
+
+/// Reads `If-Match` ([`IF_MATCH_PATTERN`]): the version the change requires, or none for `*`
+/// (any current version, RFC 9110) or no header.
 ///
 /// # Errors
 /// 400 naming the header.
 pub fn if_match(header: Option<&str>) -> Result<Option<i64>, ApiProblem> {
-    header
-        .map(|raw| {
-            raw.trim()
-                .trim_start_matches("W/")
-                .trim_matches('"')
-                .parse::<i64>()
-                .map_err(|_| {
-                    ApiProblem::bad_request("invalid_parameter", "header `If-Match` is invalid")
-                        .field(
-                            "If-Match",
-                            "invalid_format",
-                            "the case version from its ETag, e.g. \"3\"",
-                        )
-                })
-        })
-        .transpose()
+    let Some(raw) = header.map(str::trim) else {
+        return Ok(None);
+    };
+    if raw == "*" {
+        return Ok(None);
+    }
+    let digits = match raw.strip_prefix("W/") {
+        Some(weak) => quoted(weak),
+        None => Some(quoted(raw).unwrap_or(raw)),
+    };
+    if let Some(digits) = digits
+        && (1..=18).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(version) = digits.parse::<i64>()
+    {
+        return Ok(Some(version));
+    }
+    Err(
+        ApiProblem::bad_request("invalid_parameter", "header `If-Match` is invalid").field(
+            "If-Match",
+            "invalid_format",
+            "`*` or the version from an ETag, e.g. \"3\"",
+        ),
+    )
 }
 
 #[OpenApi(prefix_path = "/api/v1/cases", tag = "ApiTags::Cases")]
@@ -305,6 +323,14 @@ impl CasesApi {
         let caller = caller.0;
         permit(authorize(&caller, Action::List, &Resource::Cases))?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
+        // No search term holds NUL, and PostgreSQL text cannot: refused alike on every database.
+        if q.0.as_deref().is_some_and(|q| q.contains('\0')) {
+            return Err(
+                ApiProblem::bad_request("invalid_parameter", "parameter `q` is invalid")
+                    .field("q", "invalid_characters", "must not contain NUL characters")
+                    .into(),
+            );
+        }
         let filter = CaseFilter {
             scope: case_scope(&caller),
             status: status.0.map(Into::into),
@@ -368,5 +394,41 @@ impl CasesApi {
             case_id: case.id.as_uuid(),
             events: events.into_iter().map(Into::into).collect(),
         })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_reads_a_version_as_etag_gives_it_or_any_version_for_a_star() {
+        assert_eq!(if_match(None).unwrap(), None);
+        assert_eq!(if_match(Some("*")).unwrap(), None);
+        assert_eq!(if_match(Some(&etag(3))).unwrap(), Some(3));
+        assert_eq!(if_match(Some("W/\"12\"")).unwrap(), Some(12));
+        assert_eq!(if_match(Some("7")).unwrap(), Some(7));
+    }
+
+    #[test]
+    fn if_match_refuses_exactly_what_its_documented_pattern_refuses() {
+        for refused in [
+            "",
+            "\"\"",
+            "W/\"\"",
+            "W/3",
+            "\"3",
+            "3\"",
+            "+3",
+            "-3",
+            "\"3\", \"4\"",
+            "**",
+            "1234567890123456789",
+            "yesterday",
+        ] {
+            let problem = if_match(Some(refused)).unwrap_err();
+            assert_eq!(problem.errors[0].field, "If-Match", "{refused}");
+        }
+        assert!(IF_MATCH_PATTERN.starts_with('^') && IF_MATCH_PATTERN.ends_with('$'));
     }
 }

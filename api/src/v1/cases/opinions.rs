@@ -152,6 +152,7 @@ impl OpinionsApi {
                 | status::CONFLICT
                 | status::BAD_REQUEST
                 | status::PAYLOAD_TOO_LARGE
+                | status::UNSUPPORTED_MEDIA_TYPE
                 | status::UNPROCESSABLE
         },
     > {
