@@ -72,6 +72,12 @@ pub async fn connect(settings: &ConnectSettings) -> Result<DatabaseConnection, D
         .max_connections(settings.max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // No ping before handing out a pooled connection: it doubled PostgreSQL's round trips
+        // per request (BENCHMARKS.md). A connection that died while idle fails its next
+        // statement, which answers 500 once and is dropped from the pool; idle connections are
+        // closed after a while anyway.
+        .test_before_acquire(false)
+        .idle_timeout(Duration::from_secs(300))
         // Statements would be logged with their text; the service logs requests instead.
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
