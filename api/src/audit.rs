@@ -95,7 +95,6 @@ pub async fn append(db: &Db, event: NewEvent) {
 
 /// A record with the time and request id filled in.
 pub fn event(action: &str, object: String, outcome: Outcome, status: u16) -> NewEvent {
-    let request_id = crate::request_id::current();
     NewEvent {
         occurred_at: SystemClock.now(),
         actor: None,
@@ -105,7 +104,7 @@ pub fn event(action: &str, object: String, outcome: Outcome, status: u16) -> New
         outcome,
         status: i32::from(status),
         client_address: None,
-        request_id: (request_id != "-").then_some(request_id),
+        request_id: crate::request_id::try_current(),
         detail: None,
     }
 }

@@ -18,9 +18,12 @@ tokio::task_local! {
 
 /// The id of the request being handled on this task, or `-` outside of one.
 pub fn current() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".to_owned())
+    try_current().unwrap_or_else(|| "-".to_owned())
+}
+
+/// The id of the request being handled on this task, if any.
+pub fn try_current() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
 }
 
 fn accept_incoming(value: &HeaderValue) -> Option<String> {
