@@ -12,7 +12,7 @@ pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     Delivered,
-    /// Worth another attempt (unreachable, timeout, 5xx, 429, out of order); `after` is the
+    /// Worth another attempt (unreachable, timeout, 5xx, 429, 401, out of order); `after` is the
     /// partner's `Retry-After`.
     Retry {
         error: String,
@@ -75,23 +75,36 @@ impl FederationClient {
             .ok()
             .and_then(|v| v["code"].as_str().map(str::to_owned))
             .unwrap_or_default();
-        let error = format!("{} {code}", status.as_u16()).trim().to_owned();
-        if status.is_success() {
-            Delivery::Delivered
-        } else if status.is_server_error()
-            || status == StatusCode::TOO_MANY_REQUESTS
-            || status == StatusCode::REQUEST_TIMEOUT
-            || code == "out_of_order"
-            || code == "concurrent_update"
-        {
-            Delivery::Retry { error, after }
-        } else if status.is_redirection() {
-            Delivery::Refused {
-                error: format!("{error}: redirects are not followed"),
-            }
-        } else {
-            Delivery::Refused { error }
+        classify(status, &code, after)
+    }
+}
+
+/// What an answer of the partner means for the message.
+fn classify(status: StatusCode, code: &str, after: Option<Duration>) -> Delivery {
+    let error = format!("{} {code}", status.as_u16()).trim().to_owned();
+    if status.is_success() {
+        Delivery::Delivered
+    } else if status.is_server_error()
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || code == "out_of_order"
+        || code == "concurrent_update"
+    {
+        Delivery::Retry { error, after }
+    } else if status == StatusCode::UNAUTHORIZED {
+        // The partner does not (yet) trust our signing key: after a rotation, until its
+        // administrator stores the new key. Retried with backoff, so nothing sent meanwhile is
+        // lost; dead-lettered only when the attempts run out.
+        Delivery::Retry {
+            error: format!("{error}: the partner does not know this node's signing key"),
+            after,
         }
+    } else if status.is_redirection() {
+        Delivery::Refused {
+            error: format!("{error}: redirects are not followed"),
+        }
+    } else {
+        Delivery::Refused { error }
     }
 }
 
@@ -119,4 +132,42 @@ fn without_url(e: &reqwest::Error) -> String {
         "request failed"
     };
     kind.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_is_retried_and_a_refusal_of_the_message_is_final() {
+        let retry = |error: &str| Delivery::Retry {
+            error: error.to_owned(),
+            after: None,
+        };
+        assert_eq!(classify(StatusCode::OK, "", None), Delivery::Delivered);
+        assert_eq!(
+            classify(StatusCode::UNAUTHORIZED, "unauthenticated", None),
+            retry("401 unauthenticated: the partner does not know this node's signing key")
+        );
+        assert_eq!(
+            classify(StatusCode::SERVICE_UNAVAILABLE, "", None),
+            retry("503")
+        );
+        assert_eq!(
+            classify(StatusCode::CONFLICT, "out_of_order", None),
+            retry("409 out_of_order")
+        );
+        assert_eq!(
+            classify(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", None),
+            Delivery::Refused {
+                error: "422 validation_failed".to_owned()
+            }
+        );
+        assert_eq!(
+            classify(StatusCode::FORBIDDEN, "forbidden", None),
+            Delivery::Refused {
+                error: "403 forbidden".to_owned()
+            }
+        );
+    }
 }
