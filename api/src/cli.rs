@@ -239,14 +239,28 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit { command } => {
-            let db = prepared_db(&config).await?;
             let mut out = std::io::stdout().lock();
             match command {
                 AuditCommand::Seal => {
+                    let db = prepared_db(&config).await?;
                     let sealed = crate::audit::seal_all(&db).await?;
                     writeln!(out, "sealed {sealed} audit records")?;
                 }
                 AuditCommand::Verify => {
+                    // A verifier only reads: it may run with read-only credentials, so it never
+                    // migrates, and it refuses a schema older than the code that reads it.
+                    let db = ipdr_persistence::connect(&config.database).await?;
+                    let pending = ipdr_persistence::pending_migrations(&db)
+                        .await
+                        .context("cannot read the database's schema version")?;
+                    if let Some(first) = pending.first() {
+                        bail!(
+                            "the database schema is older than this binary: {} migration(s) \
+                             pending, starting with {first}; run `ipdr migrate` (with an account \
+                             that may change the schema) before verifying",
+                            pending.len()
+                        );
+                    }
                     let report = ipdr_persistence::repo::audit::verify(&db, 1000).await?;
                     if let Some(broken) = report.broken {
                         writeln!(

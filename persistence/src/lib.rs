@@ -21,7 +21,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use repo::RepoError;
-pub use sea_orm::{ConnectionTrait, DatabaseConnection as Db, DatabaseTransaction};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection as Db, DatabaseTransaction, Statement};
 
 /// How to reach the database.
 #[derive(Clone)]
@@ -115,6 +115,20 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<usize, DbErr> {
     migration::Migrator::up(&txn, None).await?;
     txn.commit().await?;
     Ok(pending)
+}
+
+/// The migrations this binary knows that the database has not applied, found without writing
+/// anything (no `seaql_migrations` table is created), so a read-only account may ask.
+///
+/// # Errors
+/// The database is unreachable, or it has applied a migration this binary does not know (it was
+/// migrated by a newer binary).
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    Ok(migration::Migrator::get_pending_migrations_read_only(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect())
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at once

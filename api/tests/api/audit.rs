@@ -390,3 +390,49 @@ async fn auditors_page_through_the_trail_newest_first_and_nobody_else_reads_it()
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn verify_only_reads_and_refuses_a_schema_older_than_the_binary() {
+    let app = TestApp::spawn().await;
+    let newest = |db: &ipdr_persistence::Db| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one_raw(ipdr_persistence::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT MAX(version) AS v, COUNT(*) AS n FROM seaql_migrations",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            (
+                row.try_get::<String>("", "v").unwrap(),
+                row.try_get::<i64>("", "n").unwrap(),
+            )
+        }
+    };
+    let (latest, applied) = newest(&app.db).await;
+
+    // The database as an older binary left it: its newest migration not yet applied.
+    app.db
+        .execute_unprepared(&format!(
+            "DELETE FROM seaql_migrations WHERE version = '{latest}'"
+        ))
+        .await
+        .unwrap();
+    let refused = cli_verify(&app).await;
+    assert!(!refused.status.success(), "{refused:?}");
+    assert_eq!(String::from_utf8_lossy(&refused.stdout), "");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "the database schema is older than this binary: 1 migration(s) pending, starting \
+             with {latest}; run `ipdr migrate`"
+        )),
+        "{stderr}"
+    );
+    // Nothing was migrated: the verifier wrote nothing.
+    let (now_latest, now_applied) = newest(&app.db).await;
+    assert_ne!(now_latest, latest);
+    assert_eq!(now_applied, applied - 1);
+}
