@@ -43,6 +43,7 @@ pub async fn prepare(db: &Db, config: &Config, hasher: &Arc<PasswordHasher>) -> 
         "operator",
         None,
         &config.city,
+        None,
     )
     .map_err(|e| anyhow::anyhow!("IPDR_CITY is not a valid city name: {e:?}"))?;
     let org_id = OrganizationId::from(uuid::Uuid::now_v7());

@@ -25,7 +25,10 @@ pub fn service() -> OpenApiService<v1::Apis, ()> {
 /// - dates are `format: date` (poem-openapi says `naive-date`), unsigned integers have their
 ///   bounds;
 /// - the parameters read by shared parsers (`cursor`, `If-Match`, `Idempotency-Key`) have the
-///   pattern those parsers accept.
+///   pattern those parsers accept;
+/// - a documented field of a named type is `allOf` over the one `$ref`, its description beside
+///   it (poem-openapi adds a second member holding only the description again, an `allOf` over
+///   an enum that standard generators such as openapi-python-client refuse).
 pub fn spec_json() -> String {
     let raw = service().spec();
     let mut doc: Value = match serde_json::from_str(&raw) {
@@ -48,6 +51,7 @@ pub fn spec_json() -> String {
     }
     state_formats(&mut doc);
     describe_shared_parameters(&mut doc);
+    single_member_all_of(&mut doc);
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or(raw);
     text.push('\n');
     text
@@ -87,6 +91,24 @@ fn state_formats(value: &mut Value) {
             map.values_mut().for_each(state_formats);
         }
         Value::Array(items) => items.iter_mut().for_each(state_formats),
+        _ => {}
+    }
+}
+
+/// Drops the members of every `allOf` that only repeat the description written beside it.
+fn single_member_all_of(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(members)) = map.get_mut("allOf") {
+                members.retain(|member| {
+                    member
+                        .as_object()
+                        .is_none_or(|m| m.keys().any(|k| k != "description"))
+                });
+            }
+            map.values_mut().for_each(single_member_all_of);
+        }
+        Value::Array(items) => items.iter_mut().for_each(single_member_all_of),
         _ => {}
     }
 }
@@ -220,6 +242,37 @@ mod tests {
             Value::Bool(false)
         );
         assert_eq!(schemas["AccountView"].get("additionalProperties"), None);
+    }
+
+    #[test]
+    fn a_documented_field_of_a_named_type_is_a_lone_reference_with_its_description_beside() {
+        let doc: Value = serde_json::from_str(&spec_json()).unwrap();
+        let track = &doc["components"]["schemas"]["CreateCaseRequest"]["properties"]["track"];
+        assert_eq!(
+            track["allOf"],
+            serde_json::json!([{"$ref": "#/components/schemas/TrackName"}])
+        );
+        assert!(
+            track["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("people"))
+        );
+        let mut all_of = 0;
+        let mut stack = vec![&doc];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(m) => {
+                    if let Some(members) = m.get("allOf").and_then(Value::as_array) {
+                        all_of += 1;
+                        assert_eq!(members.len(), 1, "{v}");
+                    }
+                    stack.extend(m.values());
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        assert!(all_of > 10, "{all_of} documented named-type fields");
     }
 
     #[test]

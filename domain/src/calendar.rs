@@ -4,8 +4,11 @@
 //! period in calendar days whose last day is not a working day ends on the next working day; a
 //! period in working days counts only working days. Working days follow the State Council's
 //! holiday notices, **including make-up working days** (调休上班日, weekend days that are worked).
-//! For a year without a loaded calendar the engine falls back to "weekends off" and says so
-//! (`calendar_verified: false`), so nobody mistakes a guess for the official count.
+//! For a year without a loaded calendar the engine falls back to weekends and the statutory
+//! holidays fixed by date every year (1 January; 1–2 May; 1–3 October — the holiday regulation,
+//! 全国年节及纪念日放假办法), and says so (`calendar_verified: false`), so nobody mistakes a
+//! guess for the official count: the lunar holidays and the notice's bridging days and make-up
+//! working days are only known from the year's notice.
 //!
 //! Dates are local dates in China: Asia/Shanghai is UTC+8 all year (no daylight saving since
 //! 1991), so [`local_date`] needs no time-zone database.
@@ -106,6 +109,15 @@ fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// The statutory holidays with a fixed date, the same every year: New Year's Day (1 January),
+/// Labour Day (1–2 May), National Day (1–3 October).
+fn is_fixed_date_holiday(date: NaiveDate) -> bool {
+    matches!(
+        (date.month(), date.day()),
+        (1, 1) | (5, 1) | (5, 2) | (10, 1) | (10, 2) | (10, 3)
+    )
+}
+
 /// How long a period is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
@@ -141,12 +153,14 @@ impl Calendar {
         self.years.contains_key(&year)
     }
 
-    /// Whether `date` is a working day (the fallback for unloaded years: Monday to Friday).
+    /// Whether `date` is a working day (the fallback for unloaded years: Monday to Friday
+    /// except the fixed-date statutory holidays).
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         match self.years.get(&date.year()) {
             Some(y) if y.makeup_workdays.contains(&date) => true,
             Some(y) if y.days_off.contains(&date) => false,
-            _ => !is_weekend(date),
+            Some(_) => !is_weekend(date),
+            None => !is_weekend(date) && !is_fixed_date_holiday(date),
         }
     }
 
@@ -198,6 +212,32 @@ impl Calendar {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_year_without_its_notice_still_keeps_the_fixed_date_holidays_unverified() {
+        let empty = Calendar::default();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // 2031-10-01 is a Wednesday: 1-3 October are off, Monday 6 October is the next
+        // working day after the weekend.
+        for off in [
+            "2031-01-01",
+            "2031-05-01",
+            "2031-05-02",
+            "2031-10-01",
+            "2031-10-02",
+            "2031-10-03",
+        ] {
+            assert!(!empty.is_working_day(d(off)), "{off}");
+        }
+        assert!(empty.is_working_day(d("2031-10-06")));
+        assert!(empty.is_working_day(d("2031-05-05")));
+        let due = empty.deadline(d("2031-09-30"), Period::WorkingDays(1));
+        assert_eq!(due.due, d("2031-10-06"));
+        assert!(!due.calendar_verified);
+        // A calendar day period ending on 2 May moves past the holiday and the weekend.
+        let due = empty.deadline(d("2031-04-22"), Period::CalendarDays(10));
+        assert_eq!(due.due, d("2031-05-05"));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

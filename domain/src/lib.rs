@@ -15,10 +15,12 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod division;
 pub mod ids;
 pub mod investigator;
 pub mod organization;
 pub mod referral;
+pub mod text;
 pub mod throttle;
 pub mod validation;
 

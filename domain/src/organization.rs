@@ -1,5 +1,6 @@
 //! Organisations of an instance: mediation bodies, courts, investigator pools, liaison offices and
 //! the operator that runs the instance.
+use crate::division::DivisionCode;
 use crate::validation::{Invalid, ValidationErrors, bounded_text};
 
 /// The level of a court; it decides which matters the court may confirm (R9).
@@ -204,32 +205,52 @@ impl City {
     }
 }
 
-/// What a court has jurisdiction over (R9, R14): the places (cities, districts, counties, as
-/// written in addresses: 大连市, 甘井子区, Dalian) and the kinds of IP right. An administrator
-/// maintains it; a court without it is eligible for nothing but the cases it referred.
+/// What a court has jurisdiction over (R9, R14): the places — as written in addresses (大连市,
+/// 甘井子区, Dalian), matched against parties' addresses and the dispute's city, and as
+/// administrative divisions (GB/T 2260), matched against where a mediation body sits — and the
+/// kinds of IP right. An administrator maintains it; a court without it is eligible for nothing
+/// but the cases it referred.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Jurisdiction {
     pub areas: Vec<String>,
+    pub divisions: Vec<DivisionCode>,
     pub ip_types: Vec<crate::case::IpType>,
 }
 
 impl Jurisdiction {
     pub const MAX_AREAS: usize = 50;
 
-    /// Validates the places (1 to 50, each 1 to 64 characters, no repeats).
+    /// Validates the places: 1 to 50 in all, names of 1 to 64 characters and GB/T 2260 codes,
+    /// no repeats.
     ///
     /// # Errors
-    /// `areas` or `areas[i]` at fault; `ip_types` repeated.
+    /// `areas`, `areas[i]`, `divisions[i]` at fault; `ip_types` repeated.
     pub fn parse(
         areas: &[String],
+        divisions: &[String],
         ip_types: &[crate::case::IpType],
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        if areas.is_empty() || areas.len() > Self::MAX_AREAS {
+        let places = areas.len() + divisions.len();
+        if places == 0 || places > Self::MAX_AREAS {
             errors.push(
                 "areas",
-                Invalid::new("invalid_length", format!("1 to {} places", Self::MAX_AREAS)),
+                Invalid::new(
+                    "invalid_length",
+                    format!("1 to {} places (areas and divisions)", Self::MAX_AREAS),
+                ),
             );
+        }
+        let mut codes: Vec<DivisionCode> = Vec::with_capacity(divisions.len());
+        for (i, raw) in divisions.iter().enumerate() {
+            let field = format!("divisions[{i}]");
+            if let Some(code) = errors.check(&field, DivisionCode::parse(raw)) {
+                if codes.contains(&code) {
+                    errors.push(&field, Invalid::new("duplicate", "listed twice"));
+                } else {
+                    codes.push(code);
+                }
+            }
         }
         let mut parsed: Vec<String> = Vec::with_capacity(areas.len());
         for (i, area) in areas.iter().enumerate() {
@@ -257,11 +278,18 @@ impl Jurisdiction {
         if errors.is_empty() {
             Ok(Self {
                 areas: parsed,
+                divisions: codes,
                 ip_types: types,
             })
         } else {
             Err(errors)
         }
+    }
+
+    /// Whether the division `code` and one of the court's divisions lie one within the other
+    /// (a body known to sit in Dalian, 210200, and a court of its Zhongshan district, 210202).
+    pub fn covers_division(&self, code: &DivisionCode) -> bool {
+        self.divisions.iter().any(|d| d.overlaps(code))
     }
 
     /// Whether `place` (a city or an address) lies in one of the areas: the place names the area.
@@ -281,6 +309,9 @@ pub struct Organization {
     pub name: OrganizationName,
     pub kind: OrganizationKind,
     pub city: City,
+    /// Where it sits (GB/T 2260), if recorded: decides "the court where the mediation body
+    /// sits" (R9, R14).
+    pub division: Option<DivisionCode>,
     pub status: crate::Status,
     /// The R16 target of a mediation committee in days; `None` means the default (30).
     pub people_mediation_days: Option<u32>,
@@ -331,19 +362,21 @@ pub struct NewOrganization {
     pub name: OrganizationName,
     pub kind: OrganizationKind,
     pub city: City,
+    pub division: Option<DivisionCode>,
 }
 
 impl NewOrganization {
     /// Validates every field and reports all that are wrong at once.
     ///
     /// # Errors
-    /// One entry per bad field (`code`, `name`, `kind`, `court_level`, `city`).
+    /// One entry per bad field (`code`, `name`, `kind`, `court_level`, `city`, `division_code`).
     pub fn parse(
         code: &str,
         name: &str,
         kind: &str,
         court_level: Option<&str>,
         city: &str,
+        division: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let code = errors.check("code", OrganizationCode::parse(code));
@@ -352,13 +385,17 @@ impl NewOrganization {
             .map_err(|e| errors.0.extend(e.0))
             .ok();
         let city = errors.check("city", City::parse(city));
-        match (code, name, kind, city) {
-            (Some(code), Some(name), Some(kind), Some(city)) => Ok(Self {
-                code,
-                name,
-                kind,
-                city,
-            }),
+        let division = division.map(|d| errors.check("division_code", DivisionCode::parse(d)));
+        match (code, name, kind, city, division) {
+            (Some(code), Some(name), Some(kind), Some(city), division @ (None | Some(Some(_)))) => {
+                Ok(Self {
+                    code,
+                    name,
+                    kind,
+                    city,
+                    division: division.flatten(),
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -420,8 +457,49 @@ mod tests {
 
     #[test]
     fn new_organization_reports_every_bad_field() {
-        let err = NewOrganization::parse("x", "", "court", None, " ").unwrap_err();
+        let err = NewOrganization::parse("x", "", "court", None, " ", Some("99")).unwrap_err();
         let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["code", "name", "court_level", "city"]);
+        assert_eq!(
+            fields,
+            ["code", "name", "court_level", "city", "division_code"]
+        );
+        let ok = NewOrganization::parse(
+            "DLIPMC",
+            "调委会",
+            "mediation_committee",
+            None,
+            "大连",
+            Some("210200"),
+        )
+        .unwrap();
+        assert_eq!(
+            ok.division.map(|d| d.to_string()),
+            Some("210200".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_jurisdiction_lists_places_by_name_or_by_division_code() {
+        let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let j = Jurisdiction::parse(&[], &names(&["210202"]), &[crate::case::IpType::Trademark])
+            .unwrap();
+        let dalian = DivisionCode::parse("210200").unwrap();
+        let shenyang = DivisionCode::parse("210100").unwrap();
+        assert!(j.covers_division(&dalian));
+        assert!(!j.covers_division(&shenyang));
+        assert!(!j.covers_place("大连"));
+        let err = Jurisdiction::parse(&[], &names(&["210202", "210202", "2102"]), &[]).unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("divisions[1]", "duplicate"),
+                ("divisions[2]", "invalid_format")
+            ]
+        );
+        assert_eq!(
+            Jurisdiction::parse(&[], &[], &[]).unwrap_err().0[0].field,
+            "areas"
+        );
     }
 }

@@ -20,7 +20,7 @@ async fn migrated() -> (TestDatabase, Db) {
 }
 
 fn org(code: &str, name: &str, kind: &str) -> NewOrganization {
-    NewOrganization::parse(code, name, kind, None, "大连").expect("valid organisation")
+    NewOrganization::parse(code, name, kind, None, "大连", None).expect("valid organisation")
 }
 
 async fn insert_org(db: &Db, code: &str, kind: &str) -> OrganizationId {

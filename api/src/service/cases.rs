@@ -178,7 +178,7 @@ pub(crate) async fn open_for(
 ) -> Result<Case, ApiProblem> {
     let handler = organizations::get(db, handler_id).await?;
     check_handler(draft.track, handler.map(|o| (o.kind, o.status)))?;
-    let new = draft.parse()?;
+    let new = draft.parse(state.clock.today())?;
 
     let id = CaseId::from(uuid::Uuid::now_v7());
     let now = state.clock.now();

@@ -60,6 +60,7 @@ pub async fn eligible(db: &impl ConnectionTrait, case: &Case) -> Result<Vec<Elig
             .collect(),
         subject_location: &case.city,
         mediation_body_city: body.city.as_str(),
+        mediation_body_division: body.division.as_ref(),
     };
     Ok(eligible_courts(&places, &facts)
         .into_iter()

@@ -1,5 +1,5 @@
 //! Assignments and documents of a case.
-use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
+use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize};
 use ipdr_domain::case::DocumentKind;
 use ipdr_domain::case::files::{self, check_assignee};
 use ipdr_domain::case::lifecycle::check_not_closed;
@@ -105,22 +105,18 @@ pub(crate) async fn stored_content(state: &AppState, sha256: &str) -> Result<Vec
         .ok_or_else(ApiProblem::internal)
 }
 
-/// Whether `caller`, who reads `case`, may see its scans of the signed agreement: a scan is the
-/// agreement, so only those who may read the agreement do (not auditors or investigators).
-async fn reads_agreement_scans(
-    state: &AppState,
-    caller: &Principal,
-    case: &Case,
-) -> Result<bool, ApiProblem> {
-    let reference = case_ref(&state.db, caller, case).await?;
-    Ok(authorize(caller, Action::ReadAgreement, &Resource::Case(reference)) == Decision::Allow)
+/// Whether `caller` may list and download documents of `kind` of `case` (the access policy
+/// decides by kind: no identity documents or agreement scans for investigators, none for
+/// auditors).
+fn reads_kind(caller: &Principal, case: CaseRef, kind: DocumentKind) -> bool {
+    authorize(caller, Action::Read, &Resource::Document { case, kind }) == Decision::Allow
 }
 
 /// A document of a case the caller may read, with its content.
 ///
 /// # Errors
-/// 404 for a case outside the caller's sight, an unknown document, or a scan of the agreement
-/// the caller may not read; 500.
+/// 404 for a case outside the caller's sight, an unknown document, or a document of a kind the
+/// caller may not read; 500.
 pub async fn download(
     state: &AppState,
     caller: &Principal,
@@ -131,17 +127,16 @@ pub async fn download(
     let document = documents::get(&state.db, case.id, id)
         .await?
         .ok_or_else(ApiProblem::not_found)?;
-    if document.kind == DocumentKind::Agreement
-        && !reads_agreement_scans(state, caller, &case).await?
-    {
+    let reference = case_ref(&state.db, caller, &case).await?;
+    if !reads_kind(caller, reference, document.kind) {
         return Err(ApiProblem::not_found());
     }
     let content = stored_content(state, &document.sha256).await?;
     Ok((document, content))
 }
 
-/// The documents of a case the caller may read, oldest first (scans of the agreement only for
-/// those who may read it).
+/// The documents of a case the caller may read, oldest first (only the kinds the caller may
+/// download).
 ///
 /// # Errors
 /// 404 for a case outside the caller's sight, 500.
@@ -151,11 +146,11 @@ pub async fn list(
     case_id: CaseId,
 ) -> Result<(Case, Vec<Document>), ApiProblem> {
     let case = authorized(state, caller, case_id, Action::Read).await?;
-    let scans = reads_agreement_scans(state, caller, &case).await?;
+    let reference = case_ref(&state.db, caller, &case).await?;
     let items = documents::list(&state.db, case.id)
         .await?
         .into_iter()
-        .filter(|d| scans || d.kind != DocumentKind::Agreement)
+        .filter(|d| reads_kind(caller, reference, d.kind))
         .collect();
     Ok((case, items))
 }

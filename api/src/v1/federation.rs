@@ -268,6 +268,7 @@ pub struct CreateAgreementRequest {
     #[oai(skip_serializing_if_is_none)]
     #[serde(default)]
     pub status: Option<AgreementStatusName>,
+    #[oai(default)]
     #[serde(default)]
     pub liaisons: Vec<Uuid>,
 }
@@ -368,13 +369,17 @@ pub struct OutboxPage {
 }
 
 #[derive(ApiResponse)]
-pub enum PartnerSaved {
-    /// The partner.
-    #[oai(status = 200)]
-    Ok(Json<PartnerView>),
+pub enum PartnerRegistered {
     /// Registered.
     #[oai(status = 201)]
     Created(Json<PartnerView>),
+}
+
+#[derive(ApiResponse)]
+pub enum PartnerUpdated {
+    /// The partner as updated.
+    #[oai(status = 200)]
+    Ok(Json<PartnerView>),
 }
 
 #[derive(ApiResponse)]
@@ -385,16 +390,21 @@ pub enum PartnerList {
 }
 
 #[derive(ApiResponse)]
-pub enum CooperationAgreementSaved {
-    /// The agreement.
-    #[oai(status = 200)]
-    Ok(
-        Json<CooperationAgreementView>,
-        #[oai(header = "ETag")] String,
-    ),
+pub enum CooperationAgreementCreated {
     /// Stored.
     #[oai(status = 201)]
     Created(
+        Json<CooperationAgreementView>,
+        #[oai(header = "ETag")] String,
+    ),
+}
+
+/// A cooperation agreement as read or changed, with its version.
+#[derive(ApiResponse)]
+pub enum CooperationAgreementFound {
+    /// The agreement.
+    #[oai(status = 200)]
+    Ok(
         Json<CooperationAgreementView>,
         #[oai(header = "ETag")] String,
     ),
@@ -443,7 +453,7 @@ impl FederationAdminApi {
         state: Data<&AppState>,
         caller: BearerAuth,
         body: JsonBody<PartnerRequest>,
-    ) -> ApiResult<PartnerSaved, { ADMIN | status::JSON_BODY | status::CONFLICT }> {
+    ) -> ApiResult<PartnerRegistered, { ADMIN | status::JSON_BODY | status::CONFLICT }> {
         admin(&caller.0, Action::Create)?;
         let node_id = body.0.node_id.clone().unwrap_or_default();
         body.0.check(&state.node.id, &node_id)?;
@@ -451,7 +461,7 @@ impl FederationAdminApi {
         let partner = body.0.into_partner(node_id, now, now);
         partners::insert(&state.db, &partner).await?;
         tracing::info!(partner = %partner.node_id, "partner node registered");
-        Ok(PartnerSaved::Created(Json(partner.into())))
+        Ok(PartnerRegistered::Created(Json(partner.into())))
     }
 
     /// List partner nodes.
@@ -485,7 +495,7 @@ impl FederationAdminApi {
         caller: BearerAuth,
         node_id: Path<String>,
         body: JsonBody<PartnerRequest>,
-    ) -> ApiResult<PartnerSaved, { ADMIN | status::JSON_BODY | status::NOT_FOUND }> {
+    ) -> ApiResult<PartnerUpdated, { ADMIN | status::JSON_BODY | status::NOT_FOUND }> {
         admin(&caller.0, Action::Update)?;
         let existing = partners::get(&state.db, &node_id.0)
             .await?
@@ -496,7 +506,7 @@ impl FederationAdminApi {
             .into_partner(existing.node_id, existing.created_at, state.clock.now());
         partners::update(&state.db, &partner).await?;
         tracing::info!(partner = %partner.node_id, active = partner.active, "partner node updated");
-        Ok(PartnerSaved::Ok(Json(partner.into())))
+        Ok(PartnerUpdated::Ok(Json(partner.into())))
     }
 
     /// Store a cooperation agreement.
@@ -512,7 +522,7 @@ impl FederationAdminApi {
         state: Data<&AppState>,
         caller: BearerAuth,
         body: JsonBody<CreateAgreementRequest>,
-    ) -> ApiResult<CooperationAgreementSaved, { ADMIN | status::JSON_BODY | status::CONFLICT }>
+    ) -> ApiResult<CooperationAgreementCreated, { ADMIN | status::JSON_BODY | status::CONFLICT }>
     {
         admin(&caller.0, Action::Create)?;
         let r = body.0;
@@ -535,7 +545,7 @@ impl FederationAdminApi {
         };
         let agreement = cooperation::create(&state, terms).await?;
         let tag = etag(agreement.version);
-        Ok(CooperationAgreementSaved::Created(
+        Ok(CooperationAgreementCreated::Created(
             Json(cooperation_agreement_view(agreement, state.clock.today())),
             tag,
         ))
@@ -598,13 +608,13 @@ impl FederationAdminApi {
         state: Data<&AppState>,
         caller: BearerAuth,
         id: Path<Uuid>,
-    ) -> ApiResult<CooperationAgreementSaved, { ADMIN | status::NOT_FOUND }> {
+    ) -> ApiResult<CooperationAgreementFound, { ADMIN | status::NOT_FOUND }> {
         admin(&caller.0, Action::Read)?;
         let agreement = agreements::get(&state.db, id.0)
             .await?
             .ok_or_else(ApiProblem::not_found)?;
         let tag = etag(agreement.version);
-        Ok(CooperationAgreementSaved::Ok(
+        Ok(CooperationAgreementFound::Ok(
             Json(cooperation_agreement_view(agreement, state.clock.today())),
             tag,
         ))
@@ -627,7 +637,7 @@ impl FederationAdminApi {
         #[oai(name = "If-Match")] version: Header<Option<String>>,
         body: JsonBody<AgreementStatusRequest>,
     ) -> ApiResult<
-        CooperationAgreementSaved,
+        CooperationAgreementFound,
         {
             ADMIN
                 | status::JSON_BODY
@@ -648,7 +658,7 @@ impl FederationAdminApi {
         .await?;
         tracing::info!(agreement = %saved.code, status = status.as_str(), "agreement status changed");
         let tag = etag(saved.version);
-        Ok(CooperationAgreementSaved::Ok(
+        Ok(CooperationAgreementFound::Ok(
             Json(cooperation_agreement_view(saved, state.clock.today())),
             tag,
         ))
@@ -671,7 +681,7 @@ impl FederationAdminApi {
         #[oai(name = "If-Match")] version: Header<Option<String>>,
         body: JsonBody<AgreementLiaisonsRequest>,
     ) -> ApiResult<
-        CooperationAgreementSaved,
+        CooperationAgreementFound,
         {
             ADMIN
                 | status::JSON_BODY
@@ -690,7 +700,7 @@ impl FederationAdminApi {
         })
         .await?;
         let tag = etag(saved.version);
-        Ok(CooperationAgreementSaved::Ok(
+        Ok(CooperationAgreementFound::Ok(
             Json(cooperation_agreement_view(saved, state.clock.today())),
             tag,
         ))

@@ -2,6 +2,7 @@
 use chrono::{DateTime, Utc};
 use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::account::check_disable_organization;
+use ipdr_domain::division::DivisionCode;
 use ipdr_domain::organization::{
     Jurisdiction, NewOrganization, Organization, people_mediation_days,
 };
@@ -40,6 +41,11 @@ pub struct OrganizationView {
     #[oai(skip_serializing_if_is_none)]
     pub court_level: Option<CourtLevelName>,
     pub city: String,
+    /// Where the organisation sits, as a GB/T 2260 administrative-division code (`210202` 中山区,
+    /// `210200` 大连市, `210000` 辽宁省); absent until recorded. Decides which basic court is
+    /// "the court where the mediation body sits" (R9).
+    #[oai(skip_serializing_if_is_none)]
+    pub division_code: Option<String>,
     pub status: StatusName,
     /// Mediation committees: the target for concluding a case in days (R16); absent means the
     /// default of 30.
@@ -62,10 +68,12 @@ impl From<Organization> for OrganizationView {
             kind: o.kind.into(),
             court_level: o.kind.court_level().map(Into::into),
             city: o.city.as_str().to_owned(),
+            division_code: o.division.map(|d| d.as_str().to_owned()),
             status: o.status.into(),
             people_mediation_days: o.people_mediation_days,
             jurisdiction: o.jurisdiction.map(|j| JurisdictionView {
                 areas: j.areas,
+                divisions: j.divisions.iter().map(|d| d.as_str().to_owned()).collect(),
                 ip_types: j.ip_types.into_iter().map(Into::into).collect(),
             }),
             created_at: o.created_at,
@@ -79,10 +87,17 @@ impl From<Organization> for OrganizationView {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionView {
-    /// The places, as they appear in addresses (`大连市`, `甘井子区`, `Dalian`): 1 to 50, each
-    /// at most 64 characters. A place matches when a party's address, the dispute's city or
-    /// the mediation body's city contains it.
+    /// The places, as they appear in addresses (`大连市`, `甘井子区`, `Dalian`), each at most 64
+    /// characters. A place matches when a party's address, the dispute's city or the mediation
+    /// body's city contains it.
     pub areas: Vec<String>,
+    /// The places as GB/T 2260 administrative-division codes (`210202` for 中山区): the court
+    /// covers a mediation body whose `division_code` lies within one of them, or contains one
+    /// (a city-level body sits within the city a district court belongs to). Areas and
+    /// divisions together: 1 to 50 places.
+    #[oai(default)]
+    #[serde(default)]
+    pub divisions: Vec<String>,
     /// The kinds of IP right the court hears. Invention patents, utility models, plant
     /// varieties and IC layout designs belong to intermediate and IP courts, the others to
     /// basic courts (R9).
@@ -105,6 +120,22 @@ pub struct CreateOrganizationRequest {
     pub court_level: Option<CourtLevelName>,
     /// At most 64 characters.
     pub city: String,
+    /// Where it sits: a GB/T 2260 administrative-division code, six digits whose first two name
+    /// a province (`210202`). Optional; see `OrganizationView.division_code`.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub division_code: Option<String>,
+}
+
+/// Where an organisation sits.
+#[derive(Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationLocationRequest {
+    /// A GB/T 2260 administrative-division code (six digits, the first two a province); `null`
+    /// clears it.
+    #[serde(default)]
+    pub division_code: Option<String>,
 }
 
 impl CreateOrganizationRequest {
@@ -112,7 +143,14 @@ impl CreateOrganizationRequest {
         let level = self
             .court_level
             .map(|l| ipdr_domain::organization::CourtLevel::from(l).as_str());
-        NewOrganization::parse(&self.code, &self.name, self.kind.name(), level, &self.city)
+        NewOrganization::parse(
+            &self.code,
+            &self.name,
+            self.kind.name(),
+            level,
+            &self.city,
+            self.division_code.as_deref(),
+        )
     }
 }
 
@@ -360,7 +398,7 @@ impl OrganizationsApi {
             &Resource::Organization(id),
         ))?;
         let ip_types: Vec<_> = body.0.ip_types.iter().map(|t| (*t).into()).collect();
-        let jurisdiction = Jurisdiction::parse(&body.0.areas, &ip_types)?;
+        let jurisdiction = Jurisdiction::parse(&body.0.areas, &body.0.divisions, &ip_types)?;
         let txn = begin_write(&state.db).await?;
         let organization = organizations::get(&txn, id)
             .await?
@@ -375,6 +413,47 @@ impl OrganizationsApi {
             .ok_or_else(ApiProblem::not_found)?;
         commit(txn).await?;
         tracing::info!(organization = %id, "court jurisdiction set");
+        Ok(OrganizationFound::Ok(Json(updated.into())))
+    }
+
+    /// Record where an organisation sits.
+    ///
+    /// Administrators only. The GB/T 2260 code of the province, city or district the
+    /// organisation sits in; for a mediation body it decides which basic courts are "where the
+    /// body sits" (R9). Applies to applications made afterwards.
+    #[oai(
+        path = "/:id/location",
+        method = "put",
+        operation_id = "set_organization_location"
+    )]
+    async fn set_organization_location(
+        &self,
+        state: Data<&AppState>,
+        caller: BearerAuth,
+        id: Path<Uuid>,
+        body: JsonBody<OrganizationLocationRequest>,
+    ) -> ApiResult<
+        OrganizationFound,
+        { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
+    > {
+        let id = OrganizationId::from(id.0);
+        permit(authorize(
+            &caller.0,
+            Action::Update,
+            &Resource::Organization(id),
+        ))?;
+        let division = body
+            .0
+            .division_code
+            .as_deref()
+            .map(DivisionCode::parse)
+            .transpose()
+            .map_err(|e| ipdr_domain::ValidationErrors::one("division_code", e))?;
+        let updated =
+            organizations::set_division(&state.db, id, division.as_ref(), state.clock.now())
+                .await?
+                .ok_or_else(ApiProblem::not_found)?;
+        tracing::info!(organization = %id, "organisation location set");
         Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 

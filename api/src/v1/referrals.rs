@@ -21,8 +21,8 @@ use super::ApiTags;
 use super::cases::{etag, if_match};
 use super::paging::{encode_cursor, page_request};
 use super::wire::{
-    DeclineReasonName, DirectionName, IpTypeName, MilestoneName, OutcomeName, ReferralKindName,
-    ReferralStatusName, TrackName,
+    ClockStateName, DeclineReasonName, DirectionName, IpTypeName, MilestoneName, OutcomeName,
+    ReferralKindName, ReferralStatusName, TrackName,
 };
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
@@ -88,7 +88,9 @@ pub struct ReferralDeadlineView {
     /// Paused while information is awaited.
     #[oai(skip_serializing_if_is_none)]
     pub paused_on: Option<NaiveDate>,
-    /// Past its last day and still running.
+    /// Where the clock stands today.
+    pub state: ClockStateName,
+    /// Past its last day and still running (`state` is `overdue`).
     pub overdue: bool,
     /// The day the breach was escalated to the liaison officers.
     #[oai(skip_serializing_if_is_none)]
@@ -166,6 +168,7 @@ pub struct SendReferralRequest {
     #[serde(default)]
     pub right_identifier: Option<String>,
     /// Without a case: 1 to 20 parties.
+    #[oai(default)]
     #[serde(default)]
     pub parties: Vec<ReferralPartyView>,
 }
@@ -352,6 +355,7 @@ fn view_of(
         clocks: clocks
             .into_iter()
             .map(|c| ReferralDeadlineView {
+                state: service::steps::state(&c, today).into(),
                 overdue: service::steps::overdue(&c, today),
                 clock: c.clock.as_str().to_owned(),
                 rule: c.clock.rule().to_owned(),

@@ -4,6 +4,7 @@ use ipdr_domain::Status;
 use ipdr_domain::account::Role;
 use ipdr_domain::case::agreement::SignatureMethod;
 use ipdr_domain::case::confirmation::{ApplicationStatus, EligibilityGround, RefusalGround};
+use ipdr_domain::case::identifiers::IdDocumentKind;
 use ipdr_domain::case::stored::DeadlineStatus;
 use ipdr_domain::case::{
     CaseStatus, Consent, CourtProcedure, DocumentKind, IpType, PartyKind, Performance, Route, Side,
@@ -15,6 +16,7 @@ use ipdr_domain::investigator::{
     Affiliation, AssignmentStatus, ConflictKind, Procedure, TechnicalField,
 };
 use ipdr_domain::organization::{CourtLevel, OrganizationKind};
+use ipdr_domain::referral::deadlines::ClockState;
 use ipdr_domain::referral::{
     AgreementStatus, DeclineReason, Direction, Milestone, Outcome, ReferralKind, ReferralStatus,
 };
@@ -149,13 +151,30 @@ mirror_enum!(
 );
 
 mirror_enum!(
-    /// What a document is.
-    DocumentKindName <=> DocumentKind { Evidence, Agreement, Other }
+    /// A person's identity document: `resident_id` (居民身份证, checked per GB 11643),
+    /// `passport`, `hk_macau_permit` (港澳居民来往内地通行证), `taiwan_permit`
+    /// (台湾居民来往大陆通行证), `other`.
+    IdDocumentKindName <=> IdDocumentKind {
+        ResidentId, Passport, HkMacauPermit, TaiwanPermit, Other
+    }
 );
 
 mirror_enum!(
-    /// `open` while the deadline runs, `met` once what it waited for happened.
-    DeadlineStatusName <=> DeadlineStatus { Open, Met }
+    /// Where a referral clock stands today: `running`, `paused` (information awaited),
+    /// `overdue` (running past its last day), `met` (ended by its last day), `lapsed` (ended
+    /// after it).
+    ClockStateName <=> ClockState { Running, Paused, Overdue, Met, Lapsed }
+);
+
+mirror_enum!(
+    /// What a document is.
+    DocumentKindName <=> DocumentKind { Evidence, Technical, Identity, Agreement, Other }
+);
+
+mirror_enum!(
+    /// `open` while the deadline runs; `met` when it closed by its last day, `lapsed` when it
+    /// closed after it (the period ran out, or the act came late).
+    DeadlineStatusName <=> DeadlineStatus { Open, Met, Lapsed }
 );
 
 mirror_enum!(
@@ -270,7 +289,8 @@ mod tests {
             ConsentName <=> Consent, CourtProcedureName <=> CourtProcedure, RouteName <=> Route,
             SideName <=> Side, PartyKindName <=> PartyKind, PerformanceName <=> Performance,
             SignatureMethodName <=> SignatureMethod, DocumentKindName <=> DocumentKind,
-            DeadlineStatusName <=> DeadlineStatus,
+            DeadlineStatusName <=> DeadlineStatus, IdDocumentKindName <=> IdDocumentKind,
+            ClockStateName <=> ClockState,
             TechnicalFieldName <=> TechnicalField, AffiliationName <=> Affiliation,
             ProcedureName <=> Procedure, ConflictKindName <=> ConflictKind,
             AssignmentStatusName <=> AssignmentStatus, RecusalStageName <=> RecusalStage,

@@ -21,6 +21,7 @@ fn body_for(operation_id: &str, organization_id: &str) -> Option<Value> {
             "contributed_by": organization_id, "max_assignments": 1,
         })),
         "set_court_jurisdiction" => Some(json!({ "areas": ["大连"], "ip_types": ["trademark"] })),
+        "set_organization_location" => Some(json!({ "division_code": "210202" })),
         "update_investigator" => Some(json!({
             "fields": ["optics"], "affiliation": "court", "max_assignments": 1, "active": false,
         })),
@@ -60,7 +61,7 @@ async fn every_admin_operation_is_refused_with_403_to_every_other_role_and_chang
             }
         }
     }
-    assert_eq!(operations.len(), 17, "the admin operations: {operations:?}");
+    assert_eq!(operations.len(), 18, "the admin operations: {operations:?}");
 
     // Act and assert
     for (role, user) in &users {

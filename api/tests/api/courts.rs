@@ -454,7 +454,8 @@ async fn the_court_accepts_and_confirms_late_with_the_deadline_overdue_and_other
     assert_eq!(unchanged["status"], "accepted");
     assert_eq!(unchanged["version"], accepted["version"]);
 
-    // Ruling late is still possible; the case becomes enforceable and the deadline is met.
+    // Ruling late is still possible; the case becomes enforceable, and the deadline closes as
+    // lapsed (it ended after its last day), no longer overdue.
     let confirmed = decided(
         &app,
         &dalian,
@@ -468,7 +469,7 @@ async fn the_court_accepts_and_confirms_late_with_the_deadline_overdue_and_other
     let ruling = deadline(&confirmed["deadlines"], "R10", Some("/ruling"));
     assert_eq!(
         (ruling["status"].as_str(), ruling["overdue"].as_bool()),
-        (Some("met"), Some(false))
+        (Some("lapsed"), Some(false))
     );
     let case_now = app
         .get_json(&format!("/api/v1/cases/{case}"), Some(&mediator.token))
@@ -687,6 +688,21 @@ async fn referred(app: &TestApp, judge: &TestUser, mediator: &TestUser) -> Strin
     case["id"].as_str().unwrap().to_owned()
 }
 
+/// Accepts, mediates (with the respondent's consent) and settles `case`.
+async fn settle_referred(app: &TestApp, mediator: &TestUser, case: &str) {
+    app.moved(&mediator.token, case, "accept", None).await;
+    app.moved(
+        &mediator.token,
+        case,
+        "consent",
+        Some(&json!({ "consent": "given" })),
+    )
+    .await;
+    app.moved(&mediator.token, case, "start-mediation", None)
+        .await;
+    app.settle(&mediator.token, case).await;
+}
+
 #[tokio::test]
 async fn a_court_delegated_case_returns_to_the_court_when_its_term_runs_out_r15() {
     let Courts {
@@ -735,9 +751,10 @@ async fn a_court_delegated_case_returns_to_the_court_when_its_term_runs_out_r15(
         .await;
     assert_eq!(returned["status"], "returned");
     assert_eq!(returned["returned_on"], "2026-04-02");
+    // The term ran out: the deadline lapsed, it was not met.
     assert_eq!(
         deadline(&returned["deadlines"], "R15", None)["status"],
-        "met"
+        "lapsed"
     );
     let timeline = app
         .get_json(
@@ -820,17 +837,7 @@ async fn a_settlement_of_a_referred_case_goes_to_the_referring_court_alone_r9() 
     app.set_today("2026-03-02");
     // Referred by the basic court, which has no patent jurisdiction: it still confirms (R9).
     let case = referred(&app, &zhongshan, &mediator).await;
-    app.moved(&mediator.token, &case, "accept", None).await;
-    app.moved(
-        &mediator.token,
-        &case,
-        "consent",
-        Some(&json!({ "consent": "given" })),
-    )
-    .await;
-    app.moved(&mediator.token, &case, "start-mediation", None)
-        .await;
-    app.settle(&mediator.token, &case).await;
+    settle_referred(&app, &mediator, &case).await;
     let eligible = app
         .get_json(
             &format!("/api/v1/cases/{case}/eligible-courts"),
@@ -851,4 +858,115 @@ async fn a_settlement_of_a_referred_case_goes_to_the_referring_court_alone_r9() 
     .await;
     let application = applied(&app, &mediator, &case, &zhongshan).await;
     assert_eq!(application["court_id"], zhongshan.organization_id.as_str());
+}
+
+#[tokio::test]
+async fn the_basic_court_where_a_city_committee_sits_is_found_by_division_code_r9() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let mediator = app.create_user("wang", "mediator").await;
+    // A basic court of 大连市中山区 whose jurisdiction names the district, as courts write it.
+    let zhongshan = court(
+        &app,
+        "DLZS",
+        "basic",
+        json!(["中山区"]),
+        json!(["trademark"]),
+    )
+    .await;
+    // A trademark dispute in 大连 whose parties gave no address.
+    let mut request = dispute();
+    request["ip_type"] = json!("trademark");
+    request["right"] = json!("12345678");
+    for party in request["parties"].as_array_mut().unwrap() {
+        party.as_object_mut().unwrap().remove("address");
+    }
+    app.set_today("2026-03-02");
+    let case = app.open_case(&mediator.token, &request).await;
+    let case = case["id"].as_str().unwrap().to_owned();
+    settle_referred(&app, &mediator, &case).await;
+    let eligible = || {
+        let path = format!("/api/v1/cases/{case}/eligible-courts");
+        let token = mediator.token.clone();
+        let app = &app;
+        async move { app.get_json(&path, Some(&token)).await["items"].clone() }
+    };
+    // By names alone (`大连` against `中山区`) the parties could apply nowhere.
+    assert_eq!(eligible().await, json!([]));
+
+    // With structured places: the committee sits in the city of Dalian (210200), the court
+    // covers its district (210202).
+    let location = |org: &str, code: Value| {
+        let path = format!("/api/v1/organizations/{org}/location");
+        let body = json!({ "division_code": code });
+        let admin = admin.clone();
+        let app = &app;
+        async move { app.put(&path, &admin, &body).await }
+    };
+    let committee = location(&mediator.organization_id, json!("210200")).await;
+    assert_eq!(committee.status(), StatusCode::OK);
+    let committee: Value = committee.json().await.unwrap();
+    assert_eq!(committee["division_code"], "210200");
+    let set = app
+        .put(
+            &format!(
+                "/api/v1/organizations/{}/jurisdiction",
+                zhongshan.organization_id
+            ),
+            &admin,
+            &json!({ "areas": ["中山区"], "divisions": ["210202"], "ip_types": ["trademark"] }),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let set: Value = set.json().await.unwrap();
+    assert_eq!(set["jurisdiction"]["divisions"], json!(["210202"]));
+    assert_eq!(
+        eligible().await,
+        json!([{
+            "court_id": zhongshan.organization_id, "code": "DLZS", "name": "DLZS 名称",
+            "level": "basic", "city": "大连", "grounds": ["mediation_body_location"],
+        }])
+    );
+    let application = applied(&app, &mediator, &case, &zhongshan).await;
+    assert_eq!(application["court_id"], zhongshan.organization_id.as_str());
+
+    // A code that is not six digits, or names no province, is refused and changes nothing.
+    for bad in ["21020", "990000", "２１０２００x"] {
+        let refused = assert_problem(
+            location(&mediator.organization_id, json!(bad)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["field"], "division_code", "{bad}");
+    }
+    let refused = assert_problem(
+        app.put(
+            &format!(
+                "/api/v1/organizations/{}/jurisdiction",
+                zhongshan.organization_id
+            ),
+            &admin,
+            &json!({ "areas": [], "divisions": ["990202"], "ip_types": ["trademark"] }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "divisions[0]");
+    let find = |id: &str| {
+        let path = format!("/api/v1/organizations/{id}");
+        let admin = admin.clone();
+        let app = &app;
+        async move { app.get_json(&path, Some(&admin)).await }
+    };
+    assert_eq!(
+        find(&mediator.organization_id).await["division_code"],
+        "210200"
+    );
+    assert_eq!(
+        find(&zhongshan.organization_id).await["jurisdiction"]["divisions"],
+        json!(["210202"])
+    );
 }

@@ -108,7 +108,8 @@ async fn the_deadline_list_shows_the_organisations_open_deadlines_and_which_are_
         .is_empty()
     );
 
-    // Meeting it (mediation ends) takes it off the open list.
+    // Ending it (mediation ends) takes it off the open list; ended after its last day, it
+    // lapsed rather than being met.
     app.moved(
         &wang.token,
         id,
@@ -128,7 +129,12 @@ async fn the_deadline_list_shows_the_organisations_open_deadlines_and_which_are_
     let met = app
         .get_json("/api/v1/deadlines?status=met", Some(&wang.token))
         .await;
-    assert_eq!(met["items"][0]["met_on"], "2026-04-02");
+    assert_eq!(met["items"], json!([]));
+    let lapsed = app
+        .get_json("/api/v1/deadlines?status=lapsed", Some(&wang.token))
+        .await;
+    assert_eq!(lapsed["items"][0]["met_on"], "2026-04-02");
+    assert_eq!(lapsed["items"][0]["status"], "lapsed");
 }
 
 #[tokio::test]
@@ -190,6 +196,28 @@ async fn the_calendar_ships_2025_and_2026_and_a_deadline_can_be_computed() {
         ),
         (Some("2027-01-04"), Some(false))
     );
+    // A year without its official calendar still keeps the holidays fixed by law (1 January,
+    // 1–2 May, 1–3 October) besides weekends; the answer says it is not verified.
+    for (start, due) in [
+        ("2031-09-30", "2031-10-06"),
+        ("2031-04-30", "2031-05-05"),
+        ("2030-12-31", "2031-01-02"),
+    ] {
+        let fallback = app
+            .get_json(
+                &format!("/api/v1/calendar/deadline?start={start}&days=1&working_days=true"),
+                Some(&wang.token),
+            )
+            .await;
+        assert_eq!(
+            (
+                fallback["due"].as_str(),
+                fallback["calendar_verified"].as_bool()
+            ),
+            (Some(due), Some(false)),
+            "from {start}"
+        );
+    }
     assert_problem(
         app.get("/api/v1/calendar/2031", Some(&wang.token)).await,
         StatusCode::NOT_FOUND,

@@ -12,6 +12,7 @@ mod documents;
 mod errors;
 mod federation;
 mod helpers;
+mod identifiers;
 mod investigators;
 mod lifecycle;
 mod ops;

@@ -102,6 +102,11 @@ pub enum Resource {
     /// The cases of the instance as a whole (opening a case, listing).
     Cases,
     Case(CaseRef),
+    /// A document of a case, of `kind` (listing it, downloading it).
+    Document {
+        case: CaseRef,
+        kind: crate::case::DocumentKind,
+    },
     /// A case's technical opinions (R23).
     Opinion {
         case: CaseRef,
@@ -251,6 +256,25 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
                 return Decision::NotFound;
             }
             case_action_allowed(principal.role, action)
+        }
+        // Who reads which file of a case they can see: those handling or deciding it, all of
+        // them; investigators what the technical work needs (no identity documents, no
+        // agreement scans); auditors none, since every party document carries personal data or
+        // the settlement terms their view of the case masks.
+        (R::Document { case, kind }, action) => {
+            use crate::case::DocumentKind as K;
+            if !case_scope(principal).covers(case) {
+                return Decision::NotFound;
+            }
+            let readable = match principal.role {
+                Role::Mediator | Role::Court => true,
+                Role::Investigator => matches!(kind, K::Evidence | K::Technical),
+                _ => false,
+            };
+            if !readable {
+                return Decision::NotFound;
+            }
+            action == A::Read
         }
         // R23: the opinion is for the mediator or court of the case, and its author.
         (

@@ -299,3 +299,36 @@ proptest! {
         }
     }
 }
+
+fn any_document_kind() -> impl Strategy<Value = crate::case::DocumentKind> {
+    prop::sample::select(crate::case::DocumentKind::ALL.to_vec())
+}
+
+proptest! {
+    #[test]
+    fn case_documents_are_read_by_kind_and_never_by_auditors(
+        principal in any_principal(), case in any_case(), kind in any_document_kind(), action in any_action()
+    ) {
+        use crate::case::DocumentKind as K;
+        let decision = authorize(&principal, action, &Resource::Document { case, kind });
+        let sees_case = case_scope(&principal).covers(&case);
+        let by_kind = match principal.role {
+            Role::Mediator | Role::Court => true,
+            Role::Investigator => matches!(kind, K::Evidence | K::Technical),
+            _ => false,
+        };
+        let expected = match (sees_case && by_kind, action) {
+            (false, _) => Decision::NotFound,
+            (true, Action::Read) => Decision::Allow,
+            (true, _) => Decision::Forbidden,
+        };
+        prop_assert_eq!(decision, expected);
+        // The two rules the exhaustive table above restates, spelt out.
+        if principal.role == Role::Auditor {
+            prop_assert_eq!(decision, Decision::NotFound);
+        }
+        if principal.role == Role::Investigator && matches!(kind, K::Identity | K::Agreement) {
+            prop_assert_eq!(decision, Decision::NotFound);
+        }
+    }
+}

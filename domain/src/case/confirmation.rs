@@ -112,8 +112,10 @@ pub struct ConfirmationPlaces<'a> {
     pub party_addresses: Vec<&'a str>,
     /// Where the subject of the dispute is (the case's city).
     pub subject_location: &'a str,
-    /// Where the mediation body (or the IP authority) sits.
+    /// Where the mediation body (or the IP authority) sits: its city as written…
     pub mediation_body_city: &'a str,
+    /// …and its administrative division, when recorded.
+    pub mediation_body_division: Option<&'a crate::division::DivisionCode>,
 }
 
 /// A court that may confirm, with every ground that makes it eligible.
@@ -164,10 +166,16 @@ pub fn eligible_courts(case: &ConfirmationPlaces<'_>, courts: &[CourtFacts]) -> 
                 {
                     return None;
                 }
+                // R9, R14: where the body sits, by its division code when both sides have one,
+                // else by name.
+                let body_here = jurisdiction.covers_place(case.mediation_body_city)
+                    || case
+                        .mediation_body_division
+                        .is_some_and(|d| jurisdiction.covers_division(d));
                 let mut grounds = vec![];
                 match case.track {
                     Track::AdminPatent | Track::AdminTrademark => {
-                        if jurisdiction.covers_place(case.mediation_body_city) {
+                        if body_here {
                             grounds.push(G::AuthorityLocation);
                         }
                     }
@@ -182,7 +190,7 @@ pub fn eligible_courts(case: &ConfirmationPlaces<'_>, courts: &[CourtFacts]) -> 
                         if jurisdiction.covers_place(case.subject_location) {
                             grounds.push(G::SubjectLocation);
                         }
-                        if jurisdiction.covers_place(case.mediation_body_city) {
+                        if body_here {
                             grounds.push(G::MediationBodyLocation);
                         }
                     }
@@ -619,6 +627,7 @@ mod tests {
             active: true,
             jurisdiction: Some(Jurisdiction {
                 areas: areas.iter().map(|a| (*a).to_owned()).collect(),
+                divisions: vec![],
                 ip_types: ip_types.to_vec(),
             }),
         }
@@ -632,7 +641,43 @@ mod tests {
             party_addresses: vec!["辽宁省大连市甘井子区软件园路1号", "山东省威海市环翠区"],
             subject_location: "大连",
             mediation_body_city: "大连",
+            mediation_body_division: None,
         }
+    }
+
+    #[test]
+    fn the_basic_court_where_the_body_sits_is_found_by_division_code_r9() {
+        // A committee of the city of Dalian (210200); a basic court of its Zhongshan district
+        // (210202), whose jurisdiction names no place a party's address or the city contains.
+        let mut zhongshan = court(CourtLevel::Basic, &["中山区"], &[IpType::Trademark]);
+        let mut shenyang = court(CourtLevel::Basic, &["和平区"], &[IpType::Trademark]);
+        for (c, code) in [(&mut zhongshan, "210202"), (&mut shenyang, "210102")] {
+            if let Some(j) = c.jurisdiction.as_mut() {
+                j.divisions = vec![crate::division::DivisionCode::parse(code).unwrap()];
+            }
+        }
+        let dalian = crate::division::DivisionCode::parse("210200").unwrap();
+        let mut case = places(Track::People, IpType::Trademark);
+        case.party_addresses = vec![];
+        let courts = [zhongshan.clone(), shenyang];
+        assert_eq!(
+            eligible_courts(&case, &courts),
+            [],
+            "by name alone: nowhere"
+        );
+        case.mediation_body_division = Some(&dalian);
+        assert_eq!(
+            eligible_courts(&case, &courts),
+            [EligibleCourt {
+                court_id: zhongshan.id,
+                grounds: vec![EligibilityGround::MediationBodyLocation]
+            }]
+        );
+        case.track = Track::AdminTrademark;
+        assert_eq!(
+            eligible_courts(&case, &courts)[0].grounds,
+            [EligibilityGround::AuthorityLocation]
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Intake: validating a new dispute before it becomes a case.
 use crate::Status;
 use crate::account::Role;
+use chrono::NaiveDate;
+
 use crate::case::identifiers::{
-    CreditCode, PatentKind, PatentNumber, check_resident_id, trademark_number,
+    CreditCode, IdDocumentKind, IdentityDocument, PatentKind, PatentNumber, trademark_number,
 };
 use crate::case::{CourtProcedure, IpType, PartyKind, Side, Track};
 use crate::organization::{self, City, OrganizationKind};
@@ -18,6 +20,8 @@ pub struct PartyDraft {
     pub side: Option<Side>,
     pub kind: Option<PartyKind>,
     pub name: String,
+    /// The kind of identity document `id_number` comes from; a resident ID when not given.
+    pub id_type: Option<IdDocumentKind>,
     pub id_number: Option<String>,
     pub credit_code: Option<String>,
     pub phone: Option<String>,
@@ -40,8 +44,8 @@ pub struct Party {
     pub side: Side,
     pub kind: PartyKind,
     pub name: String,
-    /// Persons only: a resident identity number (checked) or another document's number.
-    pub id_number: Option<String>,
+    /// Persons only: the identity document, its number checked for its kind.
+    pub identity: Option<IdentityDocument>,
     /// Organisations only.
     pub credit_code: Option<CreditCode>,
     pub phone: Option<String>,
@@ -134,7 +138,7 @@ fn phone(value: &str) -> Result<String, Invalid> {
 }
 
 impl PartyDraft {
-    fn parse(&self, number: u32, errors: &mut ValidationErrors) -> Option<Party> {
+    fn parse(&self, number: u32, today: NaiveDate, errors: &mut ValidationErrors) -> Option<Party> {
         let at = |f: &str| format!("parties[{}].{f}", number - 1);
         let side = errors.check(
             &at("side"),
@@ -147,13 +151,19 @@ impl PartyDraft {
                 .ok_or_else(|| Invalid::new("required", "person or organization")),
         );
         let name = errors.check(&at("name"), bounded_text(&self.name, 200));
-        let id_number = self.id_number.as_ref().and_then(|n| {
-            let parsed = bounded_text(n, 32).and_then(|n| {
-                let n = n.to_uppercase();
-                check_resident_id(&n).map(|()| n)
-            });
-            errors.check(&at("id_number"), parsed)
+        let id_kind = self.id_type.unwrap_or(IdDocumentKind::ResidentId);
+        let identity = self.id_number.as_ref().and_then(|n| {
+            errors.check(&at("id_number"), IdentityDocument::parse(id_kind, n, today))
         });
+        if self.id_type.is_some() && self.id_number.is_none() {
+            errors.push(
+                &at("id_number"),
+                Invalid::new(
+                    "required",
+                    "the number of the identity document named in id_type",
+                ),
+            );
+        }
         let credit_code = self
             .credit_code
             .as_ref()
@@ -165,7 +175,7 @@ impl PartyDraft {
                     Invalid::new("not_allowed", "only organisations have a credit code"),
                 );
             }
-            Some(PartyKind::Organization) if self.id_number.is_some() => {
+            Some(PartyKind::Organization) if self.id_number.is_some() || self.id_type.is_some() => {
                 errors.push(
                     &at("id_number"),
                     Invalid::new("not_allowed", "only persons have an identity number"),
@@ -204,7 +214,7 @@ impl PartyDraft {
             side: side?,
             kind: kind?,
             name: name?,
-            id_number,
+            identity,
             credit_code,
             phone: phone_number,
             address,
@@ -241,11 +251,11 @@ fn right(ip_type: IpType, raw: &str) -> Result<Right, Invalid> {
 }
 
 impl CaseDraft {
-    /// Validates the dispute and reports every bad field at once.
+    /// Validates the dispute, as of `today` (China), and reports every bad field at once.
     ///
     /// # Errors
     /// One entry per bad field, with paths such as `parties[1].credit_code`.
-    pub fn parse(&self) -> Result<NewCase, ValidationErrors> {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewCase, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         match self.track {
             Track::AdminPatent if !self.ip_type.is_patent() => errors.push(
@@ -274,7 +284,7 @@ impl CaseDraft {
         }
         let parties: Vec<Option<Party>> = (1..)
             .zip(&self.parties)
-            .map(|(number, draft)| draft.parse(number, &mut errors))
+            .map(|(number, draft)| draft.parse(number, today, &mut errors))
             .collect();
         for side in Side::ALL {
             if !self.parties.iter().any(|p| p.side == Some(*side)) {
@@ -389,6 +399,10 @@ pub fn check_handler(
 mod tests {
     use super::*;
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
     pub(crate) fn person(side: Side, name: &str) -> PartyDraft {
         PartyDraft {
             side: Some(side),
@@ -428,7 +442,7 @@ mod tests {
 
     #[test]
     fn a_well_formed_dispute_parses_with_numbered_parties_and_a_normalised_right() {
-        let case = draft().parse().unwrap();
+        let case = draft().parse(today()).unwrap();
         assert_eq!(case.right.normalized(), "201080063196.9");
         assert_eq!(
             case.parties.iter().map(|p| p.number).collect::<Vec<_>>(),
@@ -449,7 +463,7 @@ mod tests {
         d.claims = vec![];
         d.amount_fen = Some(-1);
         let fields: Vec<String> = d
-            .parse()
+            .parse(today())
             .unwrap_err()
             .0
             .into_iter()
@@ -471,11 +485,11 @@ mod tests {
     fn the_right_must_fit_the_ip_type() {
         let mut d = draft();
         d.ip_type = IpType::UtilityModel; // 201080063196.9 is an invention application
-        assert_eq!(d.parse().unwrap_err().0[0].code, "type_mismatch");
+        assert_eq!(d.parse(today()).unwrap_err().0[0].code, "type_mismatch");
         d.ip_type = IpType::Trademark;
         d.right = "12345678".into();
         assert_eq!(
-            d.parse().unwrap().right,
+            d.parse(today()).unwrap().right,
             Right::Trademark("12345678".into())
         );
     }
@@ -484,7 +498,7 @@ mod tests {
     fn both_sides_are_needed() {
         let mut d = draft();
         d.parties.truncate(1);
-        let err = d.parse().unwrap_err();
+        let err = d.parse(today()).unwrap_err();
         assert_eq!(
             (err.0[0].field.as_str(), err.0[0].code),
             ("parties", "required")
@@ -495,12 +509,12 @@ mod tests {
     fn administrative_tracks_concern_their_right_and_entrusted_cases_need_a_procedure() {
         let mut d = draft();
         d.track = Track::AdminTrademark;
-        assert_eq!(d.parse().unwrap_err().0[0].field, "ip_type");
+        assert_eq!(d.parse(today()).unwrap_err().0[0].field, "ip_type");
         let mut d = draft();
         d.track = Track::CourtEntrusted;
-        assert_eq!(d.parse().unwrap_err().0[0].field, "court_procedure");
+        assert_eq!(d.parse(today()).unwrap_err().0[0].field, "court_procedure");
         d.court_procedure = Some(CourtProcedure::Summary);
-        assert!(d.parse().is_ok());
+        assert!(d.parse(today()).is_ok());
     }
 
     #[test]
@@ -509,7 +523,7 @@ mod tests {
         d.parties[1].credit_code = Some("914403001922038216".into());
         d.parties[0].id_number = Some("11010519491231002X".into());
         let fields: Vec<String> = d
-            .parse()
+            .parse(today())
             .unwrap_err()
             .0
             .into_iter()
@@ -553,6 +567,44 @@ mod tests {
         assert_eq!(
             check_handler(Track::People, None).unwrap_err().0[0].code,
             "not_found"
+        );
+    }
+
+    #[test]
+    fn an_identity_number_is_a_resident_id_unless_its_document_is_named() {
+        let mut d = draft();
+        // A resident ID with a dropped digit is refused, not kept as some other document.
+        d.parties[1].id_number = Some("11010519491231002".into());
+        let err = d.parse(today()).unwrap_err();
+        assert_eq!(
+            (err.0[0].field.as_str(), err.0[0].code),
+            ("parties[1].id_number", "invalid_format")
+        );
+        d.parties[1].id_type = Some(IdDocumentKind::Passport);
+        d.parties[1].id_number = Some("e12345678".into());
+        let case = d.parse(today()).unwrap();
+        assert_eq!(
+            case.parties[1].identity,
+            Some(IdentityDocument {
+                kind: IdDocumentKind::Passport,
+                number: "E12345678".into()
+            })
+        );
+        d.parties[1].id_number = None;
+        assert_eq!(
+            d.parse(today()).unwrap_err().0[0].field,
+            "parties[1].id_number"
+        );
+        // A full-width resident ID is normalised and stored in ASCII.
+        d.parties[1].id_type = None;
+        d.parties[1].id_number = Some("１１０１０５１９４９１２３１００２ｘ".into());
+        assert_eq!(
+            d.parse(today()).unwrap().parties[1]
+                .identity
+                .as_ref()
+                .unwrap()
+                .number,
+            "11010519491231002X"
         );
     }
 }

@@ -9,7 +9,13 @@ pub const MASK: &str = "***";
 pub fn mask(party: &Party) -> Party {
     let hide = |v: &Option<String>| v.as_ref().map(|_| MASK.to_owned());
     Party {
-        id_number: hide(&party.id_number),
+        identity: party
+            .identity
+            .as_ref()
+            .map(|d| crate::case::identifiers::IdentityDocument {
+                kind: d.kind,
+                number: MASK.to_owned(),
+            }),
         phone: hide(&party.phone),
         address: hide(&party.address),
         agents: party
@@ -37,7 +43,10 @@ mod tests {
             side: Side::Respondent,
             kind: PartyKind::Person,
             name: "张三".into(),
-            id_number: Some("11010519491231002X".into()),
+            identity: Some(crate::case::identifiers::IdentityDocument {
+                kind: crate::case::identifiers::IdDocumentKind::ResidentId,
+                number: "11010519491231002X".into(),
+            }),
             credit_code: None,
             phone: Some("13800138000".into()),
             address: Some("大连市中山区".into()),
@@ -59,6 +68,11 @@ mod tests {
         }
         assert_eq!(masked.name, "张三");
         assert_eq!(masked.agents[0].firm.as_deref(), Some("某律所"));
-        assert_eq!(masked.id_number.as_deref(), Some(MASK));
+        let identity = masked.identity.unwrap();
+        assert_eq!(identity.number, MASK);
+        assert_eq!(
+            identity.kind,
+            crate::case::identifiers::IdDocumentKind::ResidentId
+        );
     }
 }

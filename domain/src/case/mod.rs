@@ -175,9 +175,25 @@ named_enum! {
 named_enum! {
     /// What a document attached to a case is.
     pub enum DocumentKind {
+        /// Evidence a party submits (of the right, of the infringement, of the damage).
         Evidence = "evidence",
+        /// A technical document (specifications, drawings, test reports) the technical
+        /// investigators work from.
+        Technical = "technical",
+        /// A party's identity document (a scan of an ID card, a business licence, a power of
+        /// attorney): personal data.
+        Identity = "identity",
         /// A scan of the signed settlement agreement.
         Agreement = "agreement",
         Other = "other",
+    }
+}
+
+impl DocumentKind {
+    /// Whether a referral to a partner city names the document (its name and digest): not the
+    /// settlement agreement's scan nor a party's identity document — a referral carries only
+    /// what the receiver needs (DESIGN §4).
+    pub fn travels_in_referrals(self) -> bool {
+        !matches!(self, Self::Agreement | Self::Identity)
     }
 }

@@ -82,11 +82,27 @@ pub struct Agreement {
 }
 
 named_enum! {
-    /// Whether a deadline still runs.
+    /// Whether a deadline still runs, and how it ended.
     pub enum DeadlineStatus {
         Open = "open",
-        /// The act it waited for happened (or the case moved on).
+        /// Closed by its last day: the act it waited for happened (or the case moved on) in time.
         Met = "met",
+        /// Closed after its last day: the period ran out (a court-referred term returned to the
+        /// court, R15; a window left unused) or the act came late.
+        Lapsed = "lapsed",
+    }
+}
+
+impl DeadlineStatus {
+    /// How a deadline whose last day is `due_on` ends when it is closed on `closed_on`: met on
+    /// or before its last day, lapsed after it. Every clock — of cases and of referrals — ends
+    /// by this rule.
+    pub fn closed(due_on: NaiveDate, closed_on: NaiveDate) -> Self {
+        if closed_on > due_on {
+            Self::Lapsed
+        } else {
+            Self::Met
+        }
     }
 }
 
@@ -159,4 +175,18 @@ pub struct Assignment {
     pub account_id: AccountId,
     pub assigned_by: AccountId,
     pub assigned_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_closed_on_its_last_day_is_met_and_the_day_after_lapsed() {
+        let due = NaiveDate::from_ymd_opt(2026, 10, 9).unwrap_or_default();
+        let day = |n: i64| due + chrono::TimeDelta::days(n);
+        assert_eq!(DeadlineStatus::closed(due, day(-3)), DeadlineStatus::Met);
+        assert_eq!(DeadlineStatus::closed(due, due), DeadlineStatus::Met);
+        assert_eq!(DeadlineStatus::closed(due, day(1)), DeadlineStatus::Lapsed);
+    }
 }

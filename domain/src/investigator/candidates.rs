@@ -204,7 +204,7 @@ mod tests {
                 side: Side::Applicant,
                 kind: PartyKind::Organization,
                 name: "华为技术有限公司".into(),
-                id_number: None,
+                identity: None,
                 credit_code: CreditCode::parse("914403001922038216").ok(),
                 phone: None,
                 address: None,
@@ -219,7 +219,7 @@ mod tests {
                 side: Side::Respondent,
                 kind: PartyKind::Person,
                 name: "张 三".into(),
-                id_number: None,
+                identity: None,
                 credit_code: None,
                 phone: None,
                 address: None,
@@ -255,6 +255,11 @@ mod tests {
             (ConflictKind::Organization, "大连某律师事务所", 1),
             (ConflictKind::Person, "李律师", 1),
             (ConflictKind::Person, "张  三", 2),
+            // R22: a name matches however it is spaced or typed.
+            (ConflictKind::Person, "张三", 2),
+            (ConflictKind::Person, "张\u{3000}三", 2),
+            (ConflictKind::Organization, "华为技术 有限公司", 1),
+            (ConflictKind::Organization, "华为技术有限公司\u{3000}", 1),
         ] {
             let mut f = facts(1, &[TechnicalField::Communications], 0);
             f.conflicts = vec![conflict(kind, value)];

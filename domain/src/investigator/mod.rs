@@ -107,12 +107,9 @@ pub fn opinion_text(text: &str) -> Result<String, ValidationErrors> {
 /// The most concurrent assignments an investigator may be given.
 pub const MAX_LOAD: u32 = 100;
 
-/// Names compare trimmed, lower-cased and with white space collapsed.
+/// R22: names compare by [`crate::text::name_key`] (case, spacing and width ignored).
 pub(crate) fn normalize_name(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::text::name_key(name)
 }
 
 /// Only accounts with the `investigator` role join the pool.
@@ -274,5 +271,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.key(), "huawei technologies");
+        let spaced = DeclaredConflict::parse(ConflictKind::Person, "张\u{3000}三", "亲属").unwrap();
+        assert_eq!(spaced.key(), "张三");
     }
 }

@@ -178,10 +178,64 @@ pub fn resumed(
     )
 }
 
+named_enum! {
+    /// Where a referral clock stands on a given day.
+    pub enum ClockState {
+        /// Running, its last day not yet passed.
+        Running = "running",
+        /// Stopped while information is awaited.
+        Paused = "paused",
+        /// Running past its last day.
+        Overdue = "overdue",
+        /// Ended by its last day.
+        Met = "met",
+        /// Ended after its last day.
+        Lapsed = "lapsed",
+    }
+}
+
+/// The state on `today` of a clock due on `due_on`, paused since `paused_on`, ended on `met_on`:
+/// an ended clock is met or lapsed by the rule every deadline follows
+/// ([`crate::case::stored::DeadlineStatus::closed`]).
+pub fn clock_state(
+    due_on: NaiveDate,
+    paused_on: Option<NaiveDate>,
+    met_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> ClockState {
+    use crate::case::stored::DeadlineStatus;
+    match (met_on, paused_on) {
+        (Some(ended), _) => match DeadlineStatus::closed(due_on, ended) {
+            DeadlineStatus::Lapsed => ClockState::Lapsed,
+            _ => ClockState::Met,
+        },
+        (None, Some(_)) => ClockState::Paused,
+        (None, None) if today > due_on => ClockState::Overdue,
+        (None, None) => ClockState::Running,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::calendar::YearCalendar;
+
+    #[test]
+    fn a_clock_is_overdue_past_its_day_and_lapsed_when_it_ends_late() {
+        let due = day("2026-10-09");
+        let (before, after) = (day("2026-10-08"), day("2026-10-10"));
+        assert_eq!(clock_state(due, None, None, due), ClockState::Running);
+        assert_eq!(clock_state(due, None, None, after), ClockState::Overdue);
+        assert_eq!(
+            clock_state(due, Some(before), None, after),
+            ClockState::Paused
+        );
+        assert_eq!(clock_state(due, None, Some(due), after), ClockState::Met);
+        assert_eq!(
+            clock_state(due, None, Some(after), after),
+            ClockState::Lapsed
+        );
+    }
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -13,6 +13,8 @@ pub struct Model {
     pub kind: String,
     pub name: String,
     pub id_number: Option<String>,
+    /// `IdDocumentKind::as_str()` of `id_number`'s document.
+    pub id_type: Option<String>,
     pub credit_code: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,

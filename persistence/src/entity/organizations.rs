@@ -20,8 +20,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// R16 target in days; `None`: the default.
     pub people_mediation_days: Option<i32>,
-    /// Courts: JSON `{"areas": [...], "ip_types": [...]}` (R9, R14).
+    /// Courts: JSON `{"areas": [...], "divisions": [...], "ip_types": [...]}` (R9, R14).
     pub jurisdiction: Option<String>,
+    /// Where it sits: a GB/T 2260 code.
+    pub division_code: Option<String>,
     #[sea_orm(has_many)]
     pub accounts: HasMany<super::accounts::Entity>,
 }

@@ -17,6 +17,7 @@ mod m20261121_000011_create_investigators;
 mod m20261121_000012_create_confirmations;
 mod m20261121_000013_create_federation;
 mod m20261121_000014_create_audit;
+mod m20261202_000015_add_identity_kinds_and_divisions;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_create_confirmations::Migration),
             Box::new(m20261121_000013_create_federation::Migration),
             Box::new(m20261121_000014_create_audit::Migration),
+            Box::new(m20261202_000015_add_identity_kinds_and_divisions::Migration),
         ]
     }
 }

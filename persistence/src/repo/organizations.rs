@@ -1,6 +1,7 @@
 //! Organisations.
 use chrono::{DateTime, Utc};
 use ipdr_domain::case::IpType;
+use ipdr_domain::division::DivisionCode;
 use ipdr_domain::organization::{
     City, CourtLevel, Jurisdiction, NewOrganization, Organization, OrganizationCode,
     OrganizationKind, OrganizationName,
@@ -36,6 +37,11 @@ impl TryFrom<organizations::Model> for Organization {
             name: OrganizationName::parse(&row.name).map_err(|_| invalid("name"))?,
             kind,
             city: City::parse(&row.city).map_err(|_| invalid("city"))?,
+            division: row
+                .division_code
+                .as_deref()
+                .map(|d| DivisionCode::parse(d).map_err(|_| invalid("division code")))
+                .transpose()?,
             status: parse_stored("status", &row.status, Status::parse)?,
             people_mediation_days: row
                 .people_mediation_days
@@ -56,12 +62,15 @@ impl TryFrom<organizations::Model> for Organization {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredJurisdiction {
     areas: Vec<String>,
+    #[serde(default)]
+    divisions: Vec<String>,
     ip_types: Vec<String>,
 }
 
 fn jurisdiction_json(j: &Jurisdiction) -> String {
     serde_json::to_string(&StoredJurisdiction {
         areas: j.areas.clone(),
+        divisions: j.divisions.iter().map(|d| d.as_str().to_owned()).collect(),
         ip_types: j.ip_types.iter().map(|t| t.as_str().to_owned()).collect(),
     })
     .unwrap_or_default()
@@ -71,6 +80,11 @@ fn parse_jurisdiction(text: &str) -> Option<Jurisdiction> {
     let stored: StoredJurisdiction = serde_json::from_str(text).ok()?;
     Some(Jurisdiction {
         areas: stored.areas,
+        divisions: stored
+            .divisions
+            .iter()
+            .map(|d| DivisionCode::parse(d).ok())
+            .collect::<Option<_>>()?,
         ip_types: stored
             .ip_types
             .iter()
@@ -105,6 +119,7 @@ pub async fn insert(
         updated_at: Set(now),
         people_mediation_days: Set(None),
         jurisdiction: Set(None),
+        division_code: Set(new.division.as_ref().map(|d| d.as_str().to_owned())),
     };
     match row.insert(db).await {
         Ok(row) => row.try_into(),
@@ -239,6 +254,25 @@ pub async fn set_jurisdiction(
     };
     let mut row: organizations::ActiveModel = row.into();
     row.jurisdiction = Set(Some(jurisdiction_json(jurisdiction)));
+    row.updated_at = Set(now);
+    Some(Organization::try_from(row.update(db).await?)).transpose()
+}
+
+/// Sets where an organisation sits (R9, R14); `None` clears it.
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn set_division(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+    division: Option<&DivisionCode>,
+    now: DateTime<Utc>,
+) -> Result<Option<Organization>, RepoError> {
+    let Some(row) = Entity::find_by_id(id.as_uuid()).one(db).await? else {
+        return Ok(None);
+    };
+    let mut row: organizations::ActiveModel = row.into();
+    row.division_code = Set(division.map(|d| d.as_str().to_owned()));
     row.updated_at = Set(now);
     Some(Organization::try_from(row.update(db).await?)).transpose()
 }

@@ -6,7 +6,7 @@ pub mod steps;
 
 use chrono::NaiveDate;
 use ipdr_domain::access::{Action, Principal, ReferralRef, Resource, authorize};
-use ipdr_domain::case::{DocumentKind, IpType};
+use ipdr_domain::case::IpType;
 use ipdr_domain::referral::{Direction, ReferralKind, ReferralStatus, check_local_end};
 use ipdr_domain::validation::bounded_text;
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
@@ -152,7 +152,7 @@ async fn from_case(
     let documents = documents::list(&state.db, case.id)
         .await?
         .into_iter()
-        .filter(|d| d.kind != DocumentKind::Agreement)
+        .filter(|d| d.kind.travels_in_referrals())
         .map(|d| ReferralDocument {
             name: d.filename,
             sha256: d.sha256,

@@ -235,7 +235,12 @@ pub fn kind_and_type(
     }
 }
 
+/// The clock's state on `today` (running, paused, overdue, met, lapsed).
+pub fn state(clock: &ReferralDeadline, today: NaiveDate) -> deadlines::ClockState {
+    deadlines::clock_state(clock.due_on, clock.paused_on, clock.met_on, today)
+}
+
 /// Whether a clock is past its last day and still running.
 pub fn overdue(clock: &ReferralDeadline, today: NaiveDate) -> bool {
-    clock.met_on.is_none() && clock.paused_on.is_none() && clock.due_on < today
+    state(clock, today) == deadlines::ClockState::Overdue
 }

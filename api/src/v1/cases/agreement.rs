@@ -40,10 +40,12 @@ pub struct RecordAgreementRequest {
     /// The full text, as it will be signed (1 to 100 000 characters; kept byte for byte).
     pub text: String,
     /// The obligations, one per entry, for following performance (at most 50).
+    #[oai(default)]
     #[serde(default)]
     pub terms: Vec<String>,
     /// Set when the agreement decides ownership or validity of an IP right (确权): such an
     /// agreement cannot be judicially confirmed (R12).
+    #[oai(default)]
     #[serde(default)]
     pub decides_ownership_or_validity: bool,
 }
@@ -57,6 +59,7 @@ pub struct SignatureRequest {
     #[serde(default)]
     pub party_number: Option<u32>,
     /// `true` for the mediator's signature.
+    #[oai(default)]
     #[serde(default)]
     pub mediator: bool,
     pub method: SignatureMethodName,

@@ -76,7 +76,9 @@ impl CaseDocumentsApi {
         caller: BearerAuth,
         request: &Request,
         id: Path<Uuid>,
-        /// `evidence`, `agreement` (a scan of the signed agreement) or `other`.
+        /// `evidence`, `technical` (technical material for the investigators), `identity` (a
+        /// party's identity document), `agreement` (a scan of the signed agreement) or
+        /// `other`. The kind decides who may read it (see `download_document`).
         kind: Query<DocumentKindName>,
         /// The file's name, without directories.
         filename: Query<String>,
@@ -114,7 +116,8 @@ impl CaseDocumentsApi {
 
     /// List a case's documents.
     ///
-    /// Their names, kinds, sizes and SHA-256 digests, for anyone who may see the case.
+    /// Their names, kinds, sizes and SHA-256 digests: the documents the caller may download
+    /// (see `download_document`), for anyone who may see the case.
     #[oai(
         path = "/:id/documents",
         method = "get",
@@ -135,8 +138,11 @@ impl CaseDocumentsApi {
 
     /// Download a document.
     ///
-    /// The file as uploaded, for anyone who may see the case (a document of a case outside the
-    /// caller's sight is 404).
+    /// The file as uploaded. Who may read it depends on its kind: the case's mediators and
+    /// courts every kind; its technical investigators `evidence` and `technical` only (never a
+    /// party's identity document or the agreement scan); auditors none (they read the masked
+    /// case). A document the caller may not read, or of a case outside the caller's sight, is
+    /// 404.
     #[oai(
         path = "/:id/documents/:document_id/content",
         method = "get",

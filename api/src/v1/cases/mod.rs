@@ -25,7 +25,8 @@ use uuid::Uuid;
 use super::ApiTags;
 use super::paging::{encode_cursor, page_request};
 use super::wire::{
-    CaseStatusName, CourtProcedureName, IpTypeName, PartyKindName, SideName, TrackName,
+    CaseStatusName, CourtProcedureName, IdDocumentKindName, IpTypeName, PartyKindName, SideName,
+    TrackName,
 };
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
@@ -60,8 +61,15 @@ pub struct PartyRequest {
     pub side: SideName,
     pub kind: PartyKindName,
     pub name: String,
-    /// Persons only. An 18-character resident identity number is checked (GB 11643); other
-    /// documents (passports) are kept as given.
+    /// Persons only: the kind of document `id_number` is from; `resident_id` when omitted.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub id_type: Option<IdDocumentKindName>,
+    /// Persons only: the document's number, checked for its `id_type` — a resident identity
+    /// number per GB 11643 (18 characters, a province's address code, a real birth date not in
+    /// the future, the check character); passports 5–20 letters and digits; Hong Kong/Macau
+    /// permits `H` or `M` and 8 or 10 digits; Taiwan permits 8 or 10 digits; `other` 1–32
+    /// characters. Full-width characters are read as their ASCII forms (NFKC).
     #[serde(default)]
     pub id_number: Option<String>,
     /// Organisations only: the unified social credit code, checked (GB 32100).
@@ -71,6 +79,7 @@ pub struct PartyRequest {
     pub phone: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    #[oai(default)]
     #[serde(default)]
     pub agents: Vec<AgentRequest>,
 }
@@ -122,6 +131,7 @@ impl CreateCaseRequest {
                     side: Some(p.side.into()),
                     kind: Some(p.kind.into()),
                     name: p.name.clone(),
+                    id_type: p.id_type.map(Into::into),
                     id_number: p.id_number.clone(),
                     credit_code: p.credit_code.clone(),
                     phone: p.phone.clone(),

@@ -87,6 +87,7 @@ pub struct SubmitOpinionRequest {
     /// 1 to 100 000 characters, fixed by its SHA-256 once submitted.
     pub text: String,
     /// Digests of files uploaded with `upload_opinion_document` for this case.
+    #[oai(default)]
     #[serde(default)]
     pub documents: Vec<String>,
 }

@@ -16,7 +16,8 @@ use crate::problem::ApiProblem;
 use crate::service::cases::case_ref;
 use crate::v1::wire::{
     CaseStatusName, ConsentName, CourtProcedureName, DeadlineStatusName, DocumentKindName,
-    IpTypeName, PartyKindName, RouteName, SideName, SignatureMethodName, TrackName,
+    IdDocumentKindName, IpTypeName, PartyKindName, RouteName, SideName, SignatureMethodName,
+    TrackName,
 };
 
 /// An agent (代理人) of a party.
@@ -37,6 +38,9 @@ pub struct PartyView {
     pub side: SideName,
     pub kind: PartyKindName,
     pub name: String,
+    /// Persons only: the kind of identity document.
+    #[oai(skip_serializing_if_is_none)]
+    pub id_type: Option<IdDocumentKindName>,
     /// Persons only; `***` when masked.
     #[oai(skip_serializing_if_is_none)]
     pub id_number: Option<String>,
@@ -57,7 +61,8 @@ impl From<Party> for PartyView {
             side: p.side.into(),
             kind: p.kind.into(),
             name: p.name,
-            id_number: p.id_number,
+            id_type: p.identity.as_ref().map(|d| d.kind.into()),
+            id_number: p.identity.map(|d| d.number),
             credit_code: p.credit_code.map(|c| c.as_str().to_owned()),
             phone: p.phone,
             address: p.address,
@@ -97,6 +102,7 @@ pub struct DeadlineView {
     /// False when the computation touched a year with no official calendar loaded.
     pub calendar_verified: bool,
     pub status: DeadlineStatusName,
+    /// The day it closed (met or lapsed); absent while open.
     #[oai(skip_serializing_if_is_none)]
     pub met_on: Option<NaiveDate>,
     /// Open and past `due_on` (China time).

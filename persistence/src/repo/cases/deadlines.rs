@@ -67,7 +67,16 @@ pub async fn open(db: &impl ConnectionTrait, deadline: &CaseDeadline) -> Result<
     Ok(())
 }
 
-/// Marks every open deadline of `rules` on the case met on `on` (whatever its subject).
+/// The status a deadline closed on `on` ends in, row by row: [`DeadlineStatus::closed`] — met
+/// on or before its last day, lapsed after it — as SQL, so one statement closes many.
+fn closed_status(on: NaiveDate) -> Expr {
+    Expr::case(Column::DueOn.lt(on), DeadlineStatus::Lapsed.as_str())
+        .finally(DeadlineStatus::Met.as_str())
+        .into()
+}
+
+/// Closes every open deadline of `rules` on the case on `on` (whatever its subject): met, or
+/// lapsed when `on` is after its last day.
 ///
 /// # Errors
 /// Database errors.
@@ -81,7 +90,7 @@ pub async fn meet(
         return Ok(());
     }
     Entity::update_many()
-        .col_expr(Column::Status, Expr::value(DeadlineStatus::Met.as_str()))
+        .col_expr(Column::Status, closed_status(on))
         .col_expr(Column::MetOn, Expr::value(on))
         .filter(Column::CaseId.eq(case_id.as_uuid()))
         .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
@@ -91,7 +100,7 @@ pub async fn meet(
     Ok(())
 }
 
-/// Marks one open deadline (rule and subject) met on `on`.
+/// Closes one open deadline (rule and subject) on `on`: met, or lapsed after its last day.
 ///
 /// # Errors
 /// Database errors.
@@ -103,7 +112,7 @@ pub async fn meet_subject(
     on: NaiveDate,
 ) -> Result<(), RepoError> {
     Entity::update_many()
-        .col_expr(Column::Status, Expr::value(DeadlineStatus::Met.as_str()))
+        .col_expr(Column::Status, closed_status(on))
         .col_expr(Column::MetOn, Expr::value(on))
         .filter(Column::CaseId.eq(case_id.as_uuid()))
         .filter(Column::Rule.eq(rule.as_str()))

@@ -11,7 +11,7 @@ mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::access::CaseScope;
-use ipdr_domain::case::identifiers::CreditCode;
+use ipdr_domain::case::identifiers::{CreditCode, IdDocumentKind, IdentityDocument};
 use ipdr_domain::case::intake::{Agent, Party};
 use ipdr_domain::case::stored::{Case, DeadlineStatus};
 use ipdr_domain::case::{
@@ -65,14 +65,22 @@ fn party(row: case_parties::Model) -> Result<Party, RepoError> {
         number: u32::try_from(row.number).map_err(|_| corrupt("number"))?,
         side: parse_stored("side", &row.side, Side::parse)?,
         kind: parse_stored("kind", &row.kind, PartyKind::parse)?,
-        credit_code: row
-            .credit_code
-            .as_deref()
-            .map(CreditCode::parse)
-            .transpose()
-            .map_err(|_| corrupt("credit code"))?,
+        credit_code: row.credit_code.map(CreditCode::from_stored),
+        identity: match row.id_number {
+            // Numbers stored before documents had a kind (none should remain after migration
+            // 000015) read as `other`: nothing is claimed that was not checked.
+            Some(number) => Some(IdentityDocument {
+                kind: match row.id_type.as_deref() {
+                    Some(kind) => {
+                        parse_stored("identity document kind", kind, IdDocumentKind::parse)?
+                    }
+                    None => IdDocumentKind::Other,
+                },
+                number,
+            }),
+            None => None,
+        },
         name: row.name,
-        id_number: row.id_number,
         phone: row.phone,
         address: row.address,
         agents: agents
