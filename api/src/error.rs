@@ -12,10 +12,10 @@ use poem_openapi::registry::{
 use poem_openapi::types::Type;
 
 use ipdr_domain::ValidationErrors;
-use ipdr_domain::access::Decision;
-use ipdr_persistence::repo::{Conflict, RepoError};
+use ipdr_persistence::repo::RepoError;
 
 use crate::problem::{ApiProblem, PROBLEM_JSON, Problem};
+use crate::service::error::{AppError, Conflict};
 
 /// One bit per status an operation may declare.
 pub mod status {
@@ -144,26 +144,21 @@ impl<const S: u32> From<RepoError> for ApiError<S> {
     }
 }
 
+impl<const S: u32> From<AppError> for ApiError<S> {
+    fn from(err: AppError) -> Self {
+        ApiProblem::from(err).into()
+    }
+}
+
 impl From<ValidationErrors> for ApiProblem {
     fn from(errors: ValidationErrors) -> Self {
-        let mut problem = ApiProblem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "Validation failed",
-        )
-        .detail("some fields are invalid; see `errors`");
-        for e in errors.0 {
-            problem = problem.field(e.field, e.code, e.message);
-        }
-        problem
+        AppError::Invalid(errors).into()
     }
 }
 
 impl From<ipdr_domain::case::Refusal> for ApiProblem {
     fn from(refusal: ipdr_domain::case::Refusal) -> Self {
-        let mut problem = ApiProblem::conflict(refusal.code, refusal.message);
-        problem.rule = refusal.rule;
-        problem
+        AppError::from(refusal).into()
     }
 }
 
@@ -175,84 +170,118 @@ impl<const S: u32> From<ipdr_domain::case::Refusal> for ApiError<S> {
 
 impl From<RepoError> for ApiProblem {
     fn from(err: RepoError) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+/// The one place where the application layer's answers become HTTP: each kind of error has
+/// its status here and nowhere else.
+impl From<AppError> for ApiProblem {
+    fn from(err: AppError) -> Self {
         match err {
-            RepoError::Conflict(Conflict::OrganizationCode) => ApiProblem::conflict(
-                "organization_code_taken",
-                "another organisation has this code",
-            )
-            .field("code", "taken", "another organisation has this code"),
-            RepoError::Conflict(Conflict::OrganizationName) => ApiProblem::conflict(
-                "organization_name_taken",
-                "another organisation in this city has this name",
-            )
-            .field(
-                "name",
-                "taken",
-                "another organisation in this city has this name",
-            ),
-            RepoError::Conflict(Conflict::Username) => ApiProblem::conflict(
-                "username_taken",
-                "this username is taken",
-            )
-            .field("username", "taken", "this username is taken"),
-            RepoError::Conflict(Conflict::IdempotencyKey) => ApiProblem::conflict(
-                "idempotency_key_in_use",
-                "a request with this Idempotency-Key is being processed; retry it",
-            ),
-            RepoError::Conflict(Conflict::InvestigatorProfile) => ApiProblem::conflict(
-                "investigator_profile_exists",
-                "this account already has an investigator profile",
-            )
-            .field("account_id", "taken", "already in the pool"),
-            RepoError::Conflict(Conflict::OpinionVersion) => ApiProblem::conflict(
-                "concurrent_update",
-                "another version was submitted at the same time; retry",
-            ),
-            RepoError::Conflict(Conflict::Assignment) => ApiProblem::conflict(
-                "already_assigned",
-                "this mediator is already assigned to the case",
-            ),
-            RepoError::Conflict(Conflict::PartnerNode) => ApiProblem::conflict(
-                "partner_registered",
-                "this node is registered already; update it instead",
-            )
-            .field("node_id", "taken", "registered already"),
-            RepoError::Conflict(Conflict::AgreementCode) => ApiProblem::conflict(
-                "agreement_code_taken",
-                "another cooperation agreement has this code",
-            )
-            .field("code", "taken", "another agreement has this code"),
-            RepoError::Conflict(Conflict::Referral | Conflict::InboxMessage) => {
-                ApiProblem::conflict(
-                    "concurrent_update",
-                    "the same message was applied at the same time; retry",
+            AppError::NotFound => ApiProblem::not_found(),
+            AppError::Forbidden => ApiProblem::forbidden(),
+            AppError::Refused { refusal, fields } => {
+                let mut problem = ApiProblem::conflict(refusal.code, refusal.message);
+                problem.rule = refusal.rule;
+                for f in fields {
+                    problem = problem.field(f.field, f.code, f.message);
+                }
+                problem
+            }
+            AppError::Invalid(errors) => {
+                let mut problem = ApiProblem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    "Validation failed",
                 )
+                .detail("some fields are invalid; see `errors`");
+                for e in errors.0 {
+                    problem = problem.field(e.field, e.code, e.message);
+                }
+                problem
             }
-            RepoError::Stale => ApiProblem::conflict(
+            AppError::Stale {
+                object,
+                named_version: true,
+            } => ApiProblem::new(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                "Precondition failed",
+            )
+            .detail(format!(
+                "the {} has changed since the version in If-Match; read it again",
+                object.as_str()
+            )),
+            AppError::Stale {
+                object,
+                named_version: false,
+            } => ApiProblem::conflict(
                 "concurrent_update",
-                "the case changed while this request was processed; read it again and retry",
+                format!(
+                    "the {} changed while this request was processed; read it again and retry",
+                    object.as_str()
+                ),
             ),
-            RepoError::Corrupt(what) => {
-                tracing::error!(%what, "stored data does not parse");
-                ApiProblem::internal()
-            }
-            RepoError::Db(e) => {
-                tracing::error!(error = %e, "database error");
+            AppError::Conflict(key) => conflict(key),
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
                 ApiProblem::internal()
             }
         }
     }
 }
 
-/// Turns a policy decision into `Ok` or the matching problem.
-///
-/// # Errors
-/// 403 for a forbidden action, 404 (exactly like a missing resource) for an invisible one.
-pub fn permit(decision: Decision) -> Result<(), ApiProblem> {
-    match decision {
-        Decision::Allow => Ok(()),
-        Decision::Forbidden => Err(ApiProblem::forbidden()),
-        Decision::NotFound => Err(ApiProblem::not_found()),
+/// A taken unique key, with the field that holds it.
+fn conflict(key: Conflict) -> ApiProblem {
+    match key {
+        Conflict::OrganizationCode => ApiProblem::conflict(
+            "organization_code_taken",
+            "another organisation has this code",
+        )
+        .field("code", "taken", "another organisation has this code"),
+        Conflict::OrganizationName => ApiProblem::conflict(
+            "organization_name_taken",
+            "another organisation in this city has this name",
+        )
+        .field(
+            "name",
+            "taken",
+            "another organisation in this city has this name",
+        ),
+        Conflict::Username => ApiProblem::conflict("username_taken", "this username is taken")
+            .field("username", "taken", "this username is taken"),
+        Conflict::IdempotencyKey => ApiProblem::conflict(
+            "idempotency_key_in_use",
+            "a request with this Idempotency-Key is being processed; retry it",
+        ),
+        Conflict::InvestigatorProfile => ApiProblem::conflict(
+            "investigator_profile_exists",
+            "this account already has an investigator profile",
+        )
+        .field("account_id", "taken", "already in the pool"),
+        Conflict::OpinionVersion => ApiProblem::conflict(
+            "concurrent_update",
+            "another version was submitted at the same time; retry",
+        ),
+        Conflict::Assignment => ApiProblem::conflict(
+            "already_assigned",
+            "this mediator is already assigned to the case",
+        ),
+        Conflict::PartnerNode => ApiProblem::conflict(
+            "partner_registered",
+            "this node is registered already; update it instead",
+        )
+        .field("node_id", "taken", "registered already"),
+        Conflict::AgreementCode => ApiProblem::conflict(
+            "agreement_code_taken",
+            "another cooperation agreement has this code",
+        )
+        .field("code", "taken", "another agreement has this code"),
+        Conflict::Referral | Conflict::InboxMessage => ApiProblem::conflict(
+            "concurrent_update",
+            "the same message was applied at the same time; retry",
+        ),
     }
 }
 

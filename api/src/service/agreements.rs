@@ -9,21 +9,21 @@ use ipdr_domain::case::stored::{Agreement, Case, CaseEvent, Signature};
 use ipdr_persistence::repo::cases::{agreement, events};
 use ipdr_persistence::{begin_write, commit};
 
-use crate::problem::ApiProblem;
-use crate::service::cases::{apply_in, event, load_for_update, lost_race, save};
+use crate::service::cases::{apply_in, event, load_for_update, save};
+use crate::service::error::AppError;
 use crate::state::AppState;
 
 /// Records or replaces the agreement of a case in mediation that no one has signed yet.
 ///
 /// # Errors
-/// 409 `agreement_frozen` (R6) after the first signature, 409 outside mediation, 412, 500.
+/// `Refused` `agreement_frozen` (R6) after the first signature, `Refused` outside mediation, `Stale`, `Internal`.
 pub async fn record(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
     if_match: Option<i64>,
     content: &AgreementContent,
-) -> Result<(Case, Agreement), ApiProblem> {
+) -> Result<(Case, Agreement), AppError> {
     let txn = begin_write(&state.db).await?;
     let current = load_for_update(&txn, id, if_match).await?;
     let signed = agreement::get(&txn, id)
@@ -39,7 +39,7 @@ pub async fn record(
     let saved = save(&txn, state, &current, &current, if_match).await?;
     let stored = agreement::get(&txn, id)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     commit(txn).await?;
     Ok((saved, stored))
 }
@@ -48,7 +48,7 @@ pub async fn record(
 /// case in the same transaction (R6), which opens the 30-day confirmation window (R8).
 ///
 /// # Errors
-/// 409 (`no_agreement`, `unknown_signer`, `already_signed`, outside mediation), 412, 500.
+/// `Refused` (`no_agreement`, `unknown_signer`, `already_signed`, outside mediation), `Stale`, `Internal`.
 pub async fn sign(
     state: &AppState,
     caller: &Principal,
@@ -56,7 +56,7 @@ pub async fn sign(
     if_match: Option<i64>,
     signer: Signer,
     method: SignatureMethod,
-) -> Result<(Case, Agreement), ApiProblem> {
+) -> Result<(Case, Agreement), AppError> {
     let txn = begin_write(&state.db).await?;
     let current = load_for_update(&txn, id, if_match).await?;
     let existing = agreement::get(&txn, id).await?;
@@ -84,7 +84,7 @@ pub async fn sign(
         },
     )
     .await
-    .map_err(|e| lost_race(e, if_match))?;
+    .map_err(|e| AppError::from(e).with_named_version(if_match))?;
     let who = match signer {
         Signer::Party(n) => format!("party {n}"),
         Signer::Mediator => "the mediator".to_owned(),
@@ -110,7 +110,7 @@ pub async fn sign(
     };
     let stored = agreement::get(&txn, id)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     commit(txn).await?;
     Ok((saved, stored))
 }

@@ -4,19 +4,19 @@ use ipdr_persistence::repo::calendar::{self, StoredYear};
 use ipdr_persistence::repo::cases::deadlines;
 use ipdr_persistence::{begin_write, commit};
 
-use crate::problem::ApiProblem;
+use crate::service::error::AppError;
 use crate::state::AppState;
 
 /// Stores a year (replacing it) and recomputes the open deadlines that touch it, in one
 /// transaction. Returns the stored year and how many deadlines moved.
 ///
 /// # Errors
-/// 500.
+/// `Internal`.
 pub async fn load_year(
     state: &AppState,
     year: &YearCalendar,
     source: &str,
-) -> Result<(StoredYear, u64), ApiProblem> {
+) -> Result<(StoredYear, u64), AppError> {
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     calendar::put(&txn, year, source, now).await?;

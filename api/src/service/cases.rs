@@ -19,24 +19,22 @@ use ipdr_persistence::repo::cases::{
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
 use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, begin_write, commit};
 
-use crate::error::permit;
-use crate::problem::ApiProblem;
+use crate::service::error::permit;
+use crate::service::error::{AppError, Versioned};
 use crate::state::AppState;
 
-/// Loads a case the caller may do `action` to: 404 when it is missing or out of the caller's
-/// sight (the same answer), 403 when visible but the action is not the caller's.
+/// Loads a case the caller may do `action` to: `NotFound` when it is missing or out of the caller's
+/// sight (the same answer), `Forbidden` when visible but the action is not the caller's.
 ///
 /// # Errors
-/// 404, 403, 500.
+/// `NotFound`, `Forbidden`, `Internal`.
 pub async fn authorized(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
     action: Action,
-) -> Result<Case, ApiProblem> {
-    let case = cases::get(&state.db, id)
-        .await?
-        .ok_or_else(ApiProblem::not_found)?;
+) -> Result<Case, AppError> {
+    let case = cases::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let reference = case_ref(&state.db, caller, &case).await?;
     permit(authorize(caller, action, &Resource::Case(reference)))?;
     Ok(case)
@@ -125,15 +123,15 @@ pub(crate) async fn open_deadlines(
 /// `organization_id`. The opening mediator is assigned to it.
 ///
 /// # Errors
-/// 422 naming the fields at fault (the track for the caller's role, the handling organisation,
-/// the dispute itself), 500.
+/// `Invalid` naming the fields at fault (the track for the caller's role, the handling organisation,
+/// the dispute itself), `Internal`.
 pub async fn open_in(
     db: &impl ConnectionTrait,
     state: &AppState,
     caller: &Principal,
     draft: &CaseDraft,
     organization_id: Option<OrganizationId>,
-) -> Result<Case, ApiProblem> {
+) -> Result<Case, AppError> {
     check_opener(caller.role, draft.track)?;
     let (handler_id, referring_court) = match (caller.role, organization_id) {
         (Role::Court, Some(org)) => (org, Some(caller.organization_id)),
@@ -167,7 +165,7 @@ pub async fn open_in(
 /// accepts a partner city's referral into a local mediation organisation.
 ///
 /// # Errors
-/// 422 naming the fields at fault, 500.
+/// `Invalid` naming the fields at fault, `Internal`.
 pub(crate) async fn open_for(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -175,7 +173,7 @@ pub(crate) async fn open_for(
     draft: &CaseDraft,
     handler_id: OrganizationId,
     referring_court: Option<OrganizationId>,
-) -> Result<Case, ApiProblem> {
+) -> Result<Case, AppError> {
     let handler = organizations::get(db, handler_id).await?;
     check_handler(draft.track, handler.map(|o| (o.kind, o.status)))?;
     let new = draft.parse(state.clock.today())?;
@@ -212,34 +210,15 @@ pub(crate) async fn open_for(
     Ok(case)
 }
 
-/// The stale-version answer: 412 if the caller named the version it expected, else 409.
-pub fn stale(if_match: Option<i64>) -> ApiProblem {
-    stale_version("case", if_match)
-}
-
-/// The stale-version answer for `what` (`case`, `application`): 412 if the caller named the
-/// version it expected, else 409.
-pub fn stale_version(what: &str, if_match: Option<i64>) -> ApiProblem {
-    match if_match {
-        Some(_) => ApiProblem::new(
-            poem::http::StatusCode::PRECONDITION_FAILED,
-            "precondition_failed",
-            "Precondition failed",
-        )
-        .detail(format!(
-            "the {what} has changed since the version in If-Match; read it again"
-        )),
-        None => ApiProblem::from(RepoError::Stale),
-    }
-}
-
 /// Checks `If-Match` against the case as read inside the transaction.
 ///
 /// # Errors
-/// 412 when they differ.
-pub fn check_version(case: &Case, if_match: Option<i64>) -> Result<(), ApiProblem> {
+/// `Stale` when they differ.
+pub fn check_version(case: &Case, if_match: Option<i64>) -> Result<(), AppError> {
     match if_match {
-        Some(expected) if expected != case.version => Err(stale(if_match)),
+        Some(expected) if expected != case.version => {
+            Err(AppError::stale(Versioned::Case, if_match))
+        }
         _ => Ok(()),
     }
 }
@@ -247,15 +226,13 @@ pub fn check_version(case: &Case, if_match: Option<i64>) -> Result<(), ApiProble
 /// Reads a case inside a write transaction and checks `If-Match` against it.
 ///
 /// # Errors
-/// 404 (it vanished), 412.
+/// `NotFound` (it vanished), `Stale`.
 pub async fn load_for_update(
     db: &impl ConnectionTrait,
     id: CaseId,
     if_match: Option<i64>,
-) -> Result<Case, ApiProblem> {
-    let current = cases::get(db, id)
-        .await?
-        .ok_or_else(ApiProblem::not_found)?;
+) -> Result<Case, AppError> {
+    let current = cases::get(db, id).await?.ok_or(AppError::NotFound)?;
     check_version(&current, if_match)?;
     Ok(current)
 }
@@ -263,57 +240,49 @@ pub async fn load_for_update(
 /// Begins a write to the file of a case read earlier: the case row is locked for the
 /// transaction and must still be open (R5), so a close committed since the read refuses the
 /// write instead of letting it land on a closed case. (Services also check the case as read,
-/// before validating their input, so a closed case answers 409 whatever the input.)
+/// before validating their input, so a closed case answers `Refused` whatever the input.)
 ///
 /// # Errors
-/// 404 when the case is gone, 409 `case_closed`, 500.
+/// `NotFound` when the case is gone, `Refused` `case_closed`, `Internal`.
 pub async fn begin_case_write(
     state: &AppState,
     id: CaseId,
-) -> Result<DatabaseTransaction, ApiProblem> {
+) -> Result<DatabaseTransaction, AppError> {
     let txn = begin_write(&state.db).await?;
     let status = cases::lock_status(&txn, id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     check_not_closed(status)?;
     Ok(txn)
 }
 
-/// Saves `next` over `current` (version check) and maps a lost race to 412/409.
+/// Saves `next` over `current` (version check) and maps a lost race to `Stale`.
 ///
 /// # Errors
-/// 412/409 when another change got there first; 500.
+/// `Stale` when another change got there first; `Internal`.
 pub async fn save(
     db: &impl ConnectionTrait,
     state: &AppState,
     current: &Case,
     next: &Case,
     if_match: Option<i64>,
-) -> Result<Case, ApiProblem> {
+) -> Result<Case, AppError> {
     cases::save(db, next, current.version, state.clock.now())
         .await
-        .map_err(|e| lost_race(e, if_match))
-}
-
-/// A write that lost to a concurrent change of the case is 412 (with If-Match) or 409.
-pub fn lost_race(err: RepoError, if_match: Option<i64>) -> ApiProblem {
-    match err {
-        RepoError::Stale => stale(if_match),
-        other => other.into(),
-    }
+        .map_err(|e| AppError::from(e).with_named_version(if_match))
 }
 
 /// Applies a lifecycle action to a case the caller may update, in one transaction.
 ///
 /// # Errors
-/// 409 with the refused precondition and its rule, 412/409 for a concurrent change, 500.
+/// `Refused` with the refused precondition and its rule, `Stale` for a concurrent change, `Internal`.
 pub async fn transition(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
     if_match: Option<i64>,
     action: &CaseAction,
-) -> Result<Case, ApiProblem> {
+) -> Result<Case, AppError> {
     // The case row is locked first, so a change that reads the case's other tables (an
     // application being sent to a court) cannot interleave with this one.
     let txn = begin_case_write(state, id).await?;
@@ -336,7 +305,7 @@ pub async fn apply_in(
     current: &Case,
     if_match: Option<i64>,
     action: &CaseAction,
-) -> Result<Case, ApiProblem> {
+) -> Result<Case, AppError> {
     let id = current.id;
     let effective = agreement::get(db, id)
         .await?
@@ -351,7 +320,7 @@ pub async fn apply_in(
     };
     let organization = organizations::get(db, current.organization_id)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     let mut detail = None;
     match action {
         CaseAction::Accept => {

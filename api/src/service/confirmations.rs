@@ -15,12 +15,12 @@ use ipdr_domain::{ApplicationId, CaseId, OrganizationId, Status, ValidationError
 use ipdr_persistence::repo::cases::{
     self as case_repo, agreement, confirmations, deadlines as stored_deadlines, events,
 };
-use ipdr_persistence::repo::{RepoError, calendar, organizations};
+use ipdr_persistence::repo::{calendar, organizations};
 use ipdr_persistence::{ConnectionTrait, commit};
 
 use super::cases::{authorized, begin_case_write, case_ref, event_by, open_deadlines};
-use crate::error::permit;
-use crate::problem::ApiProblem;
+use crate::service::error::permit;
+use crate::service::error::{AppError, Versioned};
 use crate::state::AppState;
 
 /// A court that may confirm a case's agreement, and why.
@@ -33,11 +33,11 @@ pub struct Eligible {
 ///
 /// # Errors
 /// Database errors.
-pub async fn eligible(db: &impl ConnectionTrait, case: &Case) -> Result<Vec<Eligible>, ApiProblem> {
+pub async fn eligible(db: &impl ConnectionTrait, case: &Case) -> Result<Vec<Eligible>, AppError> {
     let mut courts = organizations::courts(db).await?;
     let body = organizations::get(db, case.organization_id)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     let facts: Vec<CourtFacts> = courts
         .iter()
         .filter_map(|c| {
@@ -99,14 +99,14 @@ fn case_event(state: &AppState, actor: Actor, action: &str, detail: String) -> C
 /// deadline and meets the R8 window.
 ///
 /// # Errors
-/// 404/403 as the case; 422 for bad consents or note; 409 with the rule that refuses it (R8,
-/// R9, R12); 500.
+/// `NotFound`/`Forbidden` as the case; `Invalid` for bad consents or note; `Refused` with the rule that refuses it (R8,
+/// R9, R12); `Internal`.
 pub async fn submit(
     state: &AppState,
     caller: &Principal,
     case_id: CaseId,
     request: ApplicationRequest,
-) -> Result<Application, ApiProblem> {
+) -> Result<Application, AppError> {
     let read = authorized(state, caller, case_id, Action::Update).await?;
     ipdr_domain::case::lifecycle::check_not_closed(read.status)?;
     let mut errors = ValidationErrors::default();
@@ -132,7 +132,7 @@ pub async fn submit(
     let txn = begin_case_write(state, case_id).await?;
     let case = case_repo::get(&txn, case_id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     let signed = agreement::get(&txn, case_id).await?;
     let today = state.clock.today();
     let calendar = calendar::load(&txn).await?;
@@ -160,7 +160,9 @@ pub async fn submit(
         pending_application: !pending.is_empty(),
     })?;
     let (Some(signed), Some(court)) = (signed, court) else {
-        return Err(ApiProblem::internal());
+        return Err(AppError::internal(
+            "an application was made without a signed agreement or an eligible court",
+        ));
     };
     let now = state.clock.now();
     let application = Application {
@@ -211,23 +213,23 @@ pub async fn submit(
     Ok(application)
 }
 
-/// Loads an application the caller may do `action` to, with its case: 404 when missing or not
-/// the caller's to see (another court's), 403 when visible but not the caller's to do.
+/// Loads an application the caller may do `action` to, with its case: `NotFound` when missing or not
+/// the caller's to see (another court's), `Forbidden` when visible but not the caller's to do.
 ///
 /// # Errors
-/// 404, 403, 500.
+/// `NotFound`, `Forbidden`, `Internal`.
 pub async fn authorized_application(
     state: &AppState,
     caller: &Principal,
     id: ApplicationId,
     action: Action,
-) -> Result<(Application, Case), ApiProblem> {
+) -> Result<(Application, Case), AppError> {
     let application = confirmations::get(&state.db, id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     let case = case_repo::get(&state.db, application.case_id)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     let reference = case_ref(&state.db, caller, &case).await?;
     permit(authorize(
         caller,
@@ -282,7 +284,7 @@ async fn apply_in(
     current: &Application,
     if_match: Option<i64>,
     action: &ApplicationAction,
-) -> Result<Application, ApiProblem> {
+) -> Result<Application, AppError> {
     let today = state.clock.today();
     let now = state.clock.now();
     let (to, changes) = confirmation::apply(&current.state(), action, today)?;
@@ -290,15 +292,15 @@ async fn apply_in(
     next.updated_at = now;
     let saved = confirmations::save(db, &next, current.version)
         .await
-        .map_err(|e| stale(e, if_match))?;
+        .map_err(|e| AppError::from(e).with_named_version(if_match))?;
     let case = case_repo::get(db, current.case_id)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     if let ApplicationAction::Confirm { .. } = action {
         // The court confirmed exactly what was signed: the digest is the one applied with.
         let signed = agreement::get(db, case.id).await?;
         if signed.map(|a| a.digest).as_deref() != Some(current.agreement_digest.as_str()) {
-            return Err(ApiProblem::conflict(
+            return Err(AppError::refused_now(
                 "agreement_changed",
                 "the agreement differs from the one the application was made for",
             ));
@@ -340,31 +342,19 @@ async fn apply_in(
     Ok(saved)
 }
 
-fn stale_application(if_match: Option<i64>) -> ApiProblem {
-    super::cases::stale_version("application", if_match)
-}
-
-/// A lost race on the application.
-fn stale(err: RepoError, if_match: Option<i64>) -> ApiProblem {
-    match err {
-        RepoError::Stale => stale_application(if_match),
-        other => other.into(),
-    }
-}
-
 /// A court's decision or the applicants' withdrawal, in one transaction.
 ///
 /// # Errors
-/// 404/403 as [`authorized_application`]; 409 with the rule that refuses it; 412 when
-/// `If-Match` names another version; 500.
+/// `NotFound`/`Forbidden` as [`authorized_application`]; `Refused` with the rule that refuses it; `Stale` when
+/// `If-Match` names another version; `Internal`.
 pub async fn act(
     state: &AppState,
     caller: &Principal,
     withdrawing: bool,
     id: ApplicationId,
     if_match: Option<i64>,
-    action: Result<ApplicationAction, ApiProblem>,
-) -> Result<Application, ApiProblem> {
+    action: Result<ApplicationAction, ValidationErrors>,
+) -> Result<Application, AppError> {
     // The applicants withdraw (through the mediator); everything else is the court's decision.
     let needs = if withdrawing {
         Action::Update
@@ -376,9 +366,9 @@ pub async fn act(
     let txn = begin_case_write(state, read.case_id).await?;
     let current = confirmations::get(&txn, id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     if if_match.is_some_and(|v| v != current.version) {
-        return Err(stale_application(if_match));
+        return Err(AppError::stale(Versioned::Application, if_match));
     }
     let saved = apply_in(&txn, state, caller.actor(), &current, if_match, &action).await?;
     commit(txn).await?;
@@ -395,7 +385,7 @@ pub async fn void_pending(
     state: &AppState,
     actor: Actor,
     case_id: CaseId,
-) -> Result<(), ApiProblem> {
+) -> Result<(), AppError> {
     for pending in confirmations::pending_of_case(db, case_id).await? {
         apply_in(db, state, actor, &pending, None, &ApplicationAction::Void).await?;
     }

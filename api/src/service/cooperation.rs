@@ -5,13 +5,12 @@ use ipdr_domain::case::IpType;
 use ipdr_domain::referral::agreement::check_terms;
 use ipdr_domain::referral::{AgreementScope, AgreementStatus, NodeId, ReferralKind, ResponseDays};
 use ipdr_domain::{AccountId, Invalid, ValidationErrors};
-use ipdr_persistence::repo::RepoError;
 use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::federation::agreements::{self, Agreement};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::problem::ApiProblem;
+use crate::service::error::{AppError, Conflict, Versioned};
 use crate::state::AppState;
 
 /// An agreement as an administrator enters it (or the seed file holds it).
@@ -31,8 +30,8 @@ pub struct AgreementTerms {
 /// Checks that every account is an active liaison officer here.
 ///
 /// # Errors
-/// 422 naming `liaisons[i]`; 500.
-pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<(), ApiProblem> {
+/// `Invalid` naming `liaisons[i]`; `Internal`.
+pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<(), AppError> {
     let mut errors = ValidationErrors::default();
     for (i, id) in liaisons.iter().enumerate() {
         let ok = accounts::get(&state.db, *id)
@@ -58,8 +57,8 @@ pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<
 /// Stores a new agreement.
 ///
 /// # Errors
-/// 422 for inconsistent terms, 409 for a taken code, 500.
-pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Agreement, ApiProblem> {
+/// `Invalid` for inconsistent terms, `Refused` for a taken code, `Internal`.
+pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Agreement, AppError> {
     let mut errors = ValidationErrors::default();
     let code = errors.check("code", NodeId::parse(&terms.code).map(|c| c.to_string()));
     let title = errors.check(
@@ -139,12 +138,10 @@ const SEEDS: &str = include_str!("../federation/seed_agreements.json");
 /// liaison officers yet); codes already stored are skipped. Returns (loaded, skipped) codes.
 ///
 /// # Errors
-/// 500 (the seed file is part of the build and is checked by a test).
-pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), ApiProblem> {
-    let seeds: Vec<Seed> = serde_json::from_str(SEEDS).map_err(|e| {
-        tracing::error!(error = %e, "the seed agreements do not parse");
-        ApiProblem::internal()
-    })?;
+/// `Internal` (the seed file is part of the build and is checked by a test).
+pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), AppError> {
+    let seeds: Vec<Seed> = serde_json::from_str(SEEDS)
+        .map_err(|e| AppError::internal(format!("the seed agreements do not parse: {e}")))?;
     let own = state.node.id.as_str();
     let (mut loaded, mut skipped) = (Vec::new(), Vec::new());
     for seed in seeds
@@ -183,7 +180,7 @@ pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), 
         };
         match create(state, terms).await {
             Ok(_) => loaded.push(seed.code),
-            Err(problem) if problem.code == "agreement_code_taken" => skipped.push(seed.code),
+            Err(AppError::Conflict(Conflict::AgreementCode)) => skipped.push(seed.code),
             Err(problem) => return Err(problem),
         }
     }
@@ -193,28 +190,25 @@ pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), 
 /// Changes an agreement's status or liaison officers.
 ///
 /// # Errors
-/// 404, 412/409 on a concurrent change, 422, 500.
+/// `NotFound`, `Stale` on a concurrent change, `Invalid`, `Internal`.
 pub async fn update(
     state: &AppState,
     id: Uuid,
     if_match: Option<i64>,
-    change: impl FnOnce(&mut Agreement) -> Result<(), ApiProblem>,
-) -> Result<Agreement, ApiProblem> {
+    change: impl FnOnce(&mut Agreement) -> Result<(), AppError>,
+) -> Result<Agreement, AppError> {
     let mut agreement = agreements::get(&state.db, id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     if if_match.is_some_and(|v| v != agreement.version) {
-        return Err(crate::service::cases::stale_version("agreement", if_match));
+        return Err(AppError::stale(Versioned::CooperationAgreement, if_match));
     }
     let expected = agreement.version;
     change(&mut agreement)?;
     check_liaisons(state, &agreement.liaisons).await?;
     agreements::save(&state.db, &agreement, expected, state.clock.now())
         .await
-        .map_err(|e| match e {
-            RepoError::Stale => crate::service::cases::stale_version("agreement", if_match),
-            other => other.into(),
-        })
+        .map_err(|e| AppError::from(e).with_named_version(if_match))
 }
 
 #[cfg(test)]

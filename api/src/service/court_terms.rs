@@ -17,14 +17,14 @@ use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadl
 use super::cases::{
     apply_in, authorized, begin_case_write, event, load_for_update, open_deadlines, save,
 };
-use crate::problem::ApiProblem;
+use crate::service::error::AppError;
 use crate::state::AppState;
 
 /// Extends a court-delegated case's term by `days` with every party's recorded consent (R15):
 /// the R15 deadline runs `days` longer from the same start, and the timeline says who agreed.
 ///
 /// # Errors
-/// 404/403 as the case; 422 for the days or consents; 409 (R15) when not extendable; 412.
+/// `NotFound`/`Forbidden` as the case; `Invalid` for the days or consents; `Refused` (R15) when not extendable; `Stale`.
 pub async fn extend(
     state: &AppState,
     caller: &Principal,
@@ -32,7 +32,7 @@ pub async fn extend(
     if_match: Option<i64>,
     days: u32,
     consents: &[u32],
-) -> Result<ipdr_domain::case::stored::Case, ApiProblem> {
+) -> Result<ipdr_domain::case::stored::Case, AppError> {
     authorized(state, caller, id, Action::Update).await?;
     if !(1..=MAX_TERM_EXTENSION_DAYS).contains(&days) {
         return Err(ValidationErrors::one(
@@ -54,13 +54,15 @@ pub async fn extend(
         .into_iter()
         .find(|d| d.rule == DeadlineRule::R15 && d.status == DeadlineStatus::Open)
         .ok_or_else(|| {
-            ApiProblem::conflict("no_open_term", "the case has no running R15 term to extend")
+            AppError::refused_now("no_open_term", "the case has no running R15 term to extend")
         })?;
     let Period::CalendarDays(length) = term.period else {
-        return Err(ApiProblem::internal());
+        return Err(AppError::internal(
+            "an R15 term is not counted in calendar days",
+        ));
     };
     let extended = Period::CalendarDays(length + days);
-    // The case's version moves, so a concurrent change of it is refused (412/409).
+    // The case's version moves, so a concurrent change of it is refused (`Stale`).
     let saved = save(&txn, state, &current, &current, if_match).await?;
     open_deadlines(
         &txn,
@@ -93,7 +95,7 @@ pub async fn extend(
 ///
 /// # Errors
 /// Database errors (cases already returned stay returned).
-pub async fn return_expired(state: &AppState) -> Result<u64, ApiProblem> {
+pub async fn return_expired(state: &AppState) -> Result<u64, AppError> {
     let today = state.clock.today();
     let due = stored_deadlines::open_past_due(&state.db, DeadlineRule::R15, today).await?;
     let mut returned = 0;
@@ -101,7 +103,7 @@ pub async fn return_expired(state: &AppState) -> Result<u64, ApiProblem> {
         let txn = match begin_case_write(state, case_id).await {
             Ok(txn) => txn,
             // Closed or gone meanwhile: nothing to return.
-            Err(problem) if problem.status.is_client_error() => continue,
+            Err(refused) if refused.is_refusal() => continue,
             Err(problem) => return Err(problem),
         };
         let Some(current) = case_repo::get(&txn, case_id).await? else {
@@ -122,7 +124,7 @@ pub async fn return_expired(state: &AppState) -> Result<u64, ApiProblem> {
                 returned += 1;
             }
             // Settled or moved on meanwhile: the term no longer applies.
-            Err(problem) if problem.status.is_client_error() => {}
+            Err(refused) if refused.is_refusal() => {}
             Err(problem) => return Err(problem),
         }
     }
@@ -148,11 +150,11 @@ pub async fn sweep_periodically(
         tokio::select! {
             () = &mut shutdown => return,
             _ = ticks.tick() => {
-                if let Err(problem) = return_expired(&state).await {
-                    tracing::warn!(code = problem.code, "returning expired court terms failed; retrying later");
+                if let Err(e) = return_expired(&state).await {
+                    tracing::warn!(error = %e, "returning expired court terms failed; retrying later");
                 }
-                if let Err(problem) = crate::service::referrals::escalate_breaches(&state).await {
-                    tracing::warn!(code = problem.code, "escalating referral deadlines failed; retrying later");
+                if let Err(e) = crate::service::referrals::escalate_breaches(&state).await {
+                    tracing::warn!(error = %e, "escalating referral deadlines failed; retrying later");
                 }
             }
         }

@@ -10,20 +10,20 @@ use ipdr_persistence::commit;
 use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::cases::{assignments, documents, events};
 
-use crate::problem::ApiProblem;
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
+use crate::service::error::AppError;
 use crate::state::AppState;
 
 /// Assigns an active mediator of the handling organisation to the case.
 ///
 /// # Errors
-/// 409 on a closed case (R5) or when already assigned; 422 on `account_id`; 500.
+/// `Refused` on a closed case (R5) or when already assigned; `Invalid` on `account_id`; `Internal`.
 pub async fn assign(
     state: &AppState,
     caller: &Principal,
     case: &Case,
     account: AccountId,
-) -> Result<Vec<Assignment>, ApiProblem> {
+) -> Result<Vec<Assignment>, AppError> {
     check_not_closed(case.status)?;
     let assignee = accounts::get(&state.db, account).await?;
     let fits = assignee.map_or(Err(Invalid::new("not_found", "no such account")), |a| {
@@ -45,17 +45,18 @@ pub async fn assign(
 /// Removes a mediator from the case.
 ///
 /// # Errors
-/// 404 when not assigned; 409 on a closed case (R5); 500.
+/// `NotFound` when not assigned; `Refused` on a closed case (R5); `Internal`.
 pub async fn unassign(
     state: &AppState,
     caller: &Principal,
     case: &Case,
     account: AccountId,
-) -> Result<Vec<Assignment>, ApiProblem> {
+) -> Result<Vec<Assignment>, AppError> {
     check_not_closed(case.status)?;
     let txn = begin_case_write(state, case.id).await?;
     if !assignments::unassign(&txn, case.id, account).await? {
-        return Err(ApiProblem::not_found().detail("this mediator is not assigned to the case"));
+        // No such assignment.
+        return Err(AppError::NotFound);
     }
     let recorded = CaseEvent {
         detail: Some(format!("unassigned {account}")),
@@ -70,8 +71,8 @@ pub async fn unassign(
 /// A file name as uploaded (see `ipdr_domain::case::files::filename`).
 ///
 /// # Errors
-/// 422 on `filename`.
-pub fn filename(name: &str) -> Result<String, ApiProblem> {
+/// `Invalid` on `filename`.
+pub fn filename(name: &str) -> Result<String, AppError> {
     files::filename(name).map_err(|e| ValidationErrors::one("filename", e).into())
 }
 
@@ -88,8 +89,8 @@ pub fn media_type(content_type: Option<&str>) -> String {
 /// The SHA-256 and size of an uploaded file, which may not be empty.
 ///
 /// # Errors
-/// 422 on `body` for an empty file.
-pub(crate) fn fingerprint(content: &[u8]) -> Result<(String, u64), ApiProblem> {
+/// `Invalid` on `body` for an empty file.
+pub(crate) fn fingerprint(content: &[u8]) -> Result<(String, u64), AppError> {
     files::check_content(content).map_err(|e| ValidationErrors::one("body", e))?;
     let size = u64::try_from(content.len()).unwrap_or(u64::MAX);
     Ok((sha256_hex(content), size))
@@ -98,11 +99,11 @@ pub(crate) fn fingerprint(content: &[u8]) -> Result<(String, u64), ApiProblem> {
 /// The stored content with this SHA-256, which a document row names.
 ///
 /// # Errors
-/// 500, also when the content is missing (the row and its content are written together).
-pub(crate) async fn stored_content(state: &AppState, sha256: &str) -> Result<Vec<u8>, ApiProblem> {
+/// `Internal`, also when the content is missing (the row and its content are written together).
+pub(crate) async fn stored_content(state: &AppState, sha256: &str) -> Result<Vec<u8>, AppError> {
     documents::content(&state.db, sha256)
         .await?
-        .ok_or_else(ApiProblem::internal)
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))
 }
 
 /// Whether `caller` may list and download documents of `kind` of `case` (the access policy
@@ -115,21 +116,21 @@ fn reads_kind(caller: &Principal, case: CaseRef, kind: DocumentKind) -> bool {
 /// A document of a case the caller may read, with its content.
 ///
 /// # Errors
-/// 404 for a case outside the caller's sight, an unknown document, or a document of a kind the
-/// caller may not read; 500.
+/// `NotFound` for a case outside the caller's sight, an unknown document, or a document of a kind the
+/// caller may not read; `Internal`.
 pub async fn download(
     state: &AppState,
     caller: &Principal,
     case_id: CaseId,
     id: DocumentId,
-) -> Result<(Document, Vec<u8>), ApiProblem> {
+) -> Result<(Document, Vec<u8>), AppError> {
     let case = authorized(state, caller, case_id, Action::Read).await?;
     let document = documents::get(&state.db, case.id, id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     let reference = case_ref(&state.db, caller, &case).await?;
     if !reads_kind(caller, reference, document.kind) {
-        return Err(ApiProblem::not_found());
+        return Err(AppError::NotFound);
     }
     let content = stored_content(state, &document.sha256).await?;
     Ok((document, content))
@@ -139,12 +140,12 @@ pub async fn download(
 /// download).
 ///
 /// # Errors
-/// 404 for a case outside the caller's sight, 500.
+/// `NotFound` for a case outside the caller's sight, `Internal`.
 pub async fn list(
     state: &AppState,
     caller: &Principal,
     case_id: CaseId,
-) -> Result<(Case, Vec<Document>), ApiProblem> {
+) -> Result<(Case, Vec<Document>), AppError> {
     let case = authorized(state, caller, case_id, Action::Read).await?;
     let reference = case_ref(&state.db, caller, &case).await?;
     let items = documents::list(&state.db, case.id)
@@ -158,7 +159,7 @@ pub async fn list(
 /// Stores a document of a case (its content once per SHA-256) and records it in the timeline.
 ///
 /// # Errors
-/// 409 on a closed case (R5); 422 for an empty file; 500.
+/// `Refused` on a closed case (R5); `Invalid` for an empty file; `Internal`.
 pub async fn upload(
     state: &AppState,
     caller: &Principal,
@@ -167,7 +168,7 @@ pub async fn upload(
     filename: String,
     media_type: String,
     content: Vec<u8>,
-) -> Result<Document, ApiProblem> {
+) -> Result<Document, AppError> {
     check_not_closed(case.status)?;
     let (sha256, size) = fingerprint(&content)?;
     let document = Document {

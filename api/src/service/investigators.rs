@@ -16,20 +16,22 @@ use ipdr_persistence::repo::cases::{deadlines, events, investigators as on_cases
 use ipdr_persistence::repo::investigators;
 use ipdr_persistence::{ConnectionTrait, commit};
 
-use crate::problem::ApiProblem;
 use crate::service::cases::{begin_case_write, event, open_deadlines};
+use crate::service::error::AppError;
 use crate::state::AppState;
+use ipdr_domain::case::Refusal;
+use ipdr_domain::validation::FieldError;
 
 /// The pool ranked for `field` on `case`, with everyone excluded and why.
 ///
 /// # Errors
-/// 500.
+/// `Internal`.
 pub async fn candidates(
     state: &AppState,
     case: &Case,
     field: TechnicalField,
     procedure: Procedure,
-) -> Result<Assessment, ApiProblem> {
+) -> Result<Assessment, AppError> {
     let pool = investigators::candidate_facts(&state.db, case.id, None, false).await?;
     Ok(assess(pool, &case.parties, field, procedure))
 }
@@ -48,13 +50,13 @@ pub struct AssignmentRequest {
 /// to be told (R22).
 ///
 /// # Errors
-/// 422 (no such active investigator, blank question), 409 with the exclusion, 500.
+/// `Invalid` (no such active investigator, blank question), `Refused` with the exclusion, `Internal`.
 pub async fn assign(
     state: &AppState,
     caller: &Principal,
     case: &Case,
     request: AssignmentRequest,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     check_not_closed(case.status)?;
     let question =
         Reason::parse(&request.question).map_err(|e| ValidationErrors::one("question", e))?;
@@ -73,12 +75,21 @@ pub async fn assign(
     };
     let reasons = exclusions(&facts, &case.parties, request.procedure);
     if let Some(first) = reasons.first() {
-        let mut problem = ApiProblem::conflict(first.code(), first.explain());
-        problem.rule = first.rule();
-        for reason in &reasons {
-            problem = problem.field("investigator_id", reason.code(), reason.explain());
-        }
-        return Err(problem);
+        return Err(AppError::Refused {
+            refusal: Refusal {
+                code: first.code(),
+                rule: first.rule(),
+                message: first.explain(),
+            },
+            fields: reasons
+                .iter()
+                .map(|reason| FieldError {
+                    field: "investigator_id".to_owned(),
+                    code: reason.code(),
+                    message: reason.explain(),
+                })
+                .collect(),
+        });
     }
     let assignment = Assignment {
         id: AssignmentId::from(uuid::Uuid::now_v7()),
@@ -129,23 +140,23 @@ async fn load(
     db: &impl ConnectionTrait,
     case: &Case,
     id: AssignmentId,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     on_cases::get_assignment(db, case.id, id)
         .await?
-        .ok_or_else(ApiProblem::not_found)
+        .ok_or(AppError::NotFound)
 }
 
 /// Records that the parties were told of the appointment (R22), meeting its deadline.
 ///
 /// # Errors
-/// 404, 409 once ended or already recorded, 500.
+/// `NotFound`, `Refused` once ended or already recorded, `Internal`.
 pub async fn parties_notified(
     state: &AppState,
     caller: &Principal,
     case: &Case,
     id: AssignmentId,
     on: Option<NaiveDate>,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     check_not_closed(case.status)?;
     let today = state.clock.today();
     let on = on.unwrap_or(today);
@@ -159,7 +170,7 @@ pub async fn parties_notified(
     let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
     if assignment.parties_notified_on.is_some() {
-        return Err(ApiProblem::conflict(
+        return Err(AppError::refused_now(
             "already_notified",
             "the parties' notification is already recorded",
         ));
@@ -194,7 +205,7 @@ fn r24_subject(id: AssignmentId, pending: RecusalStage) -> String {
 /// suspended and the 3-day decision deadline opens (R24).
 ///
 /// # Errors
-/// 404, 409 (`recusal_pending`, `reconsideration_used`, `assignment_ended`), 500.
+/// `NotFound`, `Refused` (`recusal_pending`, `reconsideration_used`, `assignment_ended`), `Internal`.
 pub async fn request_recusal(
     state: &AppState,
     caller: &Principal,
@@ -202,7 +213,7 @@ pub async fn request_recusal(
     id: AssignmentId,
     by: Side,
     grounds: &str,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     check_not_closed(case.status)?;
     let grounds = Reason::parse(grounds).map_err(|e| ValidationErrors::one("grounds", e))?;
     let txn = begin_case_write(state, case.id).await?;
@@ -248,7 +259,7 @@ pub async fn request_recusal(
 /// assigned), refused resumes it. Meets the R24 deadline.
 ///
 /// # Errors
-/// 404, 409 `no_pending_recusal`, 500.
+/// `NotFound`, `Refused` `no_pending_recusal`, `Internal`.
 pub async fn decide_recusal(
     state: &AppState,
     caller: &Principal,
@@ -256,7 +267,7 @@ pub async fn decide_recusal(
     id: AssignmentId,
     granted: bool,
     reason: &str,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     check_not_closed(case.status)?;
     let reason = Reason::parse(reason).map_err(|e| ValidationErrors::one("reason", e))?;
     let txn = begin_case_write(state, case.id).await?;
@@ -297,13 +308,13 @@ pub async fn decide_recusal(
 /// Ends an assignment that is no longer needed.
 ///
 /// # Errors
-/// 404, 409 once ended or while a recusal is pending, 500.
+/// `NotFound`, `Refused` once ended or while a recusal is pending, `Internal`.
 pub async fn release(
     state: &AppState,
     caller: &Principal,
     case: &Case,
     id: AssignmentId,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     check_not_closed(case.status)?;
     let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
@@ -331,12 +342,12 @@ pub async fn release(
 /// investigator's own for an investigator.
 ///
 /// # Errors
-/// 500.
+/// `Internal`.
 pub async fn visible_assignments(
     state: &AppState,
     caller: &Principal,
     case: &Case,
-) -> Result<Vec<Assignment>, ApiProblem> {
+) -> Result<Vec<Assignment>, AppError> {
     let all = on_cases::assignments_of_case(&state.db, case.id).await?;
     Ok(match caller.role {
         ipdr_domain::account::Role::Investigator => all

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod confirmations;
 pub mod cooperation;
 pub mod court_terms;
+pub mod error;
 pub mod files;
 pub mod investigators;
 pub mod opinions;

@@ -10,9 +10,9 @@ use ipdr_domain::{CaseId, ValidationErrors, sha256_hex};
 use ipdr_persistence::repo::cases::{events, investigators as on_cases};
 use ipdr_persistence::{ConnectionTrait, commit};
 
-use crate::error::permit;
-use crate::problem::ApiProblem;
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
+use crate::service::error::AppError;
+use crate::service::error::permit;
 use crate::service::files::{fingerprint, stored_content};
 use crate::state::AppState;
 
@@ -22,10 +22,10 @@ async fn working_assignment(
     db: &impl ConnectionTrait,
     caller: &Principal,
     case: &Case,
-) -> Result<Assignment, ApiProblem> {
+) -> Result<Assignment, AppError> {
     let assignment = on_cases::current_assignment(db, case.id, caller.account_id)
         .await?
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     recusal::check_may_work(assignment.status)?;
     Ok(assignment)
 }
@@ -33,7 +33,7 @@ async fn working_assignment(
 /// Stores a document for the caller's opinions on the case.
 ///
 /// # Errors
-/// 404 without an assignment, 409 while suspended or on a closed case, 422 for an empty file.
+/// `NotFound` without an assignment, `Refused` while suspended or on a closed case, `Invalid` for an empty file.
 pub async fn upload_document(
     state: &AppState,
     caller: &Principal,
@@ -41,7 +41,7 @@ pub async fn upload_document(
     filename: String,
     media_type: String,
     content: Vec<u8>,
-) -> Result<OpinionDocument, ApiProblem> {
+) -> Result<OpinionDocument, AppError> {
     check_not_closed(case.status)?;
     let txn = begin_case_write(state, case.id).await?;
     working_assignment(&txn, caller, case).await?;
@@ -69,15 +69,15 @@ pub async fn upload_document(
 /// SHA-256; documents are named by the digests of files the caller uploaded for this case.
 ///
 /// # Errors
-/// 404 without an assignment, 409 while suspended, on a closed case or on a concurrent
-/// submission, 422 (text, unknown documents), 500.
+/// `NotFound` without an assignment, `Refused` while suspended, on a closed case or on a concurrent
+/// submission, `Invalid` (text, unknown documents), `Internal`.
 pub async fn submit(
     state: &AppState,
     caller: &Principal,
     case: &Case,
     text: &str,
     documents: &[String],
-) -> Result<Opinion, ApiProblem> {
+) -> Result<Opinion, AppError> {
     check_not_closed(case.status)?;
     // PostgreSQL text cannot hold NUL (SQLite can): refused alike on every database.
     if text.contains('\0') {
@@ -139,12 +139,12 @@ pub async fn submit(
 /// case at all, and each opinion, is the access policy's decision.
 ///
 /// # Errors
-/// 404 for a case outside the caller's sight or whose opinions are not theirs to read, 500.
+/// `NotFound` for a case outside the caller's sight or whose opinions are not theirs to read, `Internal`.
 pub async fn readable(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
-) -> Result<(Case, Vec<Opinion>), ApiProblem> {
+) -> Result<(Case, Vec<Opinion>), AppError> {
     let case = authorized(state, caller, id, Action::Read).await?;
     let reference = case_ref(&state.db, caller, &case).await?;
     let opinion = |caller_is_author| Resource::Opinion {
@@ -167,20 +167,20 @@ pub async fn readable(
 /// A document named by an opinion the caller may read, with its content.
 ///
 /// # Errors
-/// 404 (see [`readable`], or no readable opinion names it), 500.
+/// `NotFound` (see [`readable`], or no readable opinion names it), `Internal`.
 pub async fn download_document(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
     sha256: &str,
-) -> Result<(OpinionDocument, Vec<u8>), ApiProblem> {
+) -> Result<(OpinionDocument, Vec<u8>), AppError> {
     let wanted = sha256.to_lowercase();
     let (_, opinions) = readable(state, caller, id).await?;
     let document = opinions
         .into_iter()
         .flat_map(|o| o.documents)
         .find(|d| d.sha256 == wanted)
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     let content = stored_content(state, &document.sha256).await?;
     Ok((document, content))
 }

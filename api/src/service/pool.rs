@@ -5,20 +5,21 @@ use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::{accounts, investigators, organizations};
 
-use crate::problem::ApiProblem;
+use crate::service::error::AppError;
 use crate::state::AppState;
 
 /// Adds an investigator account to the pool, reporting every problem of the request at once
 /// (`input` carries the profile's own).
 ///
 /// # Errors
-/// 422 (profile, `account_id`, `contributed_by`), 409 `investigator_profile_exists`, 500.
+/// `Invalid` (profile, `account_id`, `contributed_by`), `Conflict` when the account has a
+/// profile already, `Internal`.
 pub async fn add(
     state: &AppState,
     account: AccountId,
     input: Result<ProfileInput, ValidationErrors>,
     contributed_by: OrganizationId,
-) -> Result<Profile, ApiProblem> {
+) -> Result<Profile, AppError> {
     let (input, mut errors) = match input {
         Ok(input) => (Some(input), ValidationErrors::default()),
         Err(errors) => (None, errors),
@@ -53,22 +54,22 @@ pub async fn add(
 /// Changes a profile.
 ///
 /// # Errors
-/// 404 for an account outside the pool, 500.
+/// `NotFound` for an account outside the pool, `Internal`.
 pub async fn update(
     state: &AppState,
     account: AccountId,
     input: &ProfileInput,
     active: bool,
-) -> Result<Profile, ApiProblem> {
+) -> Result<Profile, AppError> {
     if !investigators::update_profile(&state.db, account, input, active, state.clock.now()).await? {
-        return Err(ApiProblem::not_found());
+        return Err(AppError::NotFound);
     }
     profile(state, account).await
 }
 
 /// The profile just written.
-async fn profile(state: &AppState, account: AccountId) -> Result<Profile, ApiProblem> {
+async fn profile(state: &AppState, account: AccountId) -> Result<Profile, AppError> {
     investigators::get_profile(&state.db, account)
         .await?
-        .ok_or_else(ApiProblem::internal)
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))
 }

@@ -17,9 +17,10 @@ use super::paging::{encode_cursor, page_request};
 use super::wire::{RoleName, StatusName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
 use crate::provisioning;
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]

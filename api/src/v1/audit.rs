@@ -8,7 +8,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
 use crate::auth::BearerAuth;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]

@@ -13,8 +13,9 @@ use super::accounts::AccountView;
 use super::organizations::OrganizationView;
 use crate::auth::{self, BearerAuth};
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use super::ApiTags;
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
 use crate::service;
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]

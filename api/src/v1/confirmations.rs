@@ -30,10 +30,12 @@ use super::wire::{
 };
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
 use crate::service;
 use crate::service::confirmations::ApplicationRequest;
+use crate::service::error::AppError;
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -238,8 +240,8 @@ const DECIDE: u32 =
 const DECIDE_WITHOUT_BODY: u32 =
     READ | status::CONFLICT | status::PRECONDITION_FAILED | status::BAD_REQUEST;
 
-fn reason(field: &str, text: &str) -> Result<Reason, ApiProblem> {
-    Reason::parse(text).map_err(|e| ValidationErrors::one(field, e).into())
+fn reason(field: &str, text: &str) -> Result<Reason, ValidationErrors> {
+    Reason::parse(text).map_err(|e| ValidationErrors::one(field, e))
 }
 
 fn view(application: Application, deadlines: Vec<DeadlineView>) -> ApplicationView {
@@ -320,7 +322,7 @@ async fn decide<const S: u32>(
     withdrawing: bool,
     id: Uuid,
     if_match_header: Option<&str>,
-    action: Result<ApplicationAction, ApiProblem>,
+    action: Result<ApplicationAction, ValidationErrors>,
 ) -> ApiResult<ApplicationFound, S> {
     let if_match = if_match(if_match_header)?;
     let saved = service::confirmations::act(
@@ -532,8 +534,8 @@ impl ConfirmationsApi {
         };
         let opinions = match service::opinions::readable(&state, &caller, case.id).await {
             Ok((_, opinions)) => opinions.into_iter().map(Into::into).collect(),
-            Err(problem) if problem.status == poem::http::StatusCode::NOT_FOUND => vec![],
-            Err(problem) => return Err(problem.into()),
+            Err(AppError::NotFound) => vec![],
+            Err(e) => return Err(e.into()),
         };
         let mut view = with_deadlines(&state, application).await?;
         view.agreement = agreement;
@@ -618,7 +620,7 @@ impl ConfirmationsApi {
                 approved_by,
                 reason,
             }),
-            _ => Err(errors.into()),
+            _ => Err(errors),
         };
         decide(&state, &caller.0, false, id.0, version.0.as_deref(), action).await
     }
@@ -647,7 +649,7 @@ impl ConfirmationsApi {
                 ruling_number,
                 ruling_date: body.ruling_date,
             })
-            .map_err(|e| ValidationErrors::one("ruling_number", e).into());
+            .map_err(|e| ValidationErrors::one("ruling_number", e));
         decide(&state, &caller.0, false, id.0, version.0.as_deref(), action).await
     }
 
@@ -690,7 +692,7 @@ impl ConfirmationsApi {
                 ground: ground.into(),
                 reason: why,
             }),
-            _ => Err(errors.into()),
+            _ => Err(errors),
         };
         decide(&state, &caller.0, false, id.0, version.0.as_deref(), action).await
     }

@@ -15,8 +15,9 @@ use super::cases::views::DeadlineView;
 use super::paging::{self, invalid_cursor};
 use super::wire::DeadlineStatusName;
 use crate::auth::BearerAuth;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]

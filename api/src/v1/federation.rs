@@ -23,15 +23,16 @@ use super::paging::{encode_cursor, page_request};
 use super::wire::{AgreementStatusName, IpTypeName, ReferralKindName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
 use crate::service::cooperation::{self, AgreementTerms};
+use crate::service::error::{AppError, permit};
 use crate::state::AppState;
 
 #[derive(Default)]
 pub struct FederationAdminApi;
 
-fn admin(caller: &Principal, action: Action) -> Result<(), ApiProblem> {
+fn admin(caller: &Principal, action: Action) -> Result<(), AppError> {
     permit(authorize(caller, action, &Resource::Federation))
 }
 

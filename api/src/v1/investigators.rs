@@ -18,9 +18,10 @@ use super::paging::{encode_cursor, page_request};
 use super::wire::{AffiliationName, ConflictKindName, TechnicalFieldName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
 use crate::service;
+use crate::service::error::permit;
 use crate::state::AppState;
 
 #[derive(Default)]

@@ -26,10 +26,11 @@ use super::wire::{
 };
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::federation::message::Step;
 use crate::idempotency;
 use crate::problem::ApiProblem;
+use crate::service::error::permit;
 use crate::service::referrals::{self as service, OpenCase, Sending};
 use crate::state::AppState;
 

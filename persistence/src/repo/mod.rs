@@ -20,13 +20,38 @@ pub enum RepoError {
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
     /// The row changed since the caller read it (optimistic concurrency): nothing was written.
-    #[error("the row changed since it was read")]
-    Stale,
+    #[error("the {} changed since it was read", .0.as_str())]
+    Stale(Versioned),
     /// A stored row does not parse into a domain value (hand-edited data, a bug).
     #[error("stored data does not parse: {0}")]
     Corrupt(String),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+/// What a version guards: the object a stale write names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versioned {
+    Case,
+    /// An application for judicial confirmation.
+    Application,
+    /// A case's settlement agreement (its signatures).
+    SettlementAgreement,
+    Referral,
+    CooperationAgreement,
+}
+
+impl Versioned {
+    /// The object in words, for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Case => "case",
+            Self::Application => "application",
+            Self::SettlementAgreement => "settlement agreement",
+            Self::Referral => "referral",
+            Self::CooperationAgreement => "cooperation agreement",
+        }
+    }
 }
 
 /// Which uniqueness rule was violated.

@@ -18,15 +18,15 @@ use ipdr_persistence::repo::federation::partners;
 use ipdr_persistence::repo::federation::referrals::{
     self, Referral, ReferralDocument, ReferralParty,
 };
-use ipdr_persistence::{ConnectionTrait, RepoError, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, begin_write, commit};
 use uuid::Uuid;
 
 pub use receive::receive;
 
-use crate::error::permit;
 use crate::federation::message::{Message, Step};
-use crate::problem::ApiProblem;
 use crate::service::cases as case_service;
+use crate::service::error::permit;
+use crate::service::error::{AppError, Versioned};
 use crate::state::AppState;
 use steps::Taken;
 
@@ -47,12 +47,12 @@ pub struct Sending {
 /// The policy's view of a referral for `caller`.
 ///
 /// # Errors
-/// 500.
+/// `Internal`.
 pub async fn referral_ref(
     db: &impl ConnectionTrait,
     caller: &Principal,
     referral: &Referral,
-) -> Result<ReferralRef, ApiProblem> {
+) -> Result<ReferralRef, AppError> {
     let listed = match agreements::by_code(db, &referral.agreement_code).await? {
         Some(a) => a.liaisons.contains(&caller.account_id),
         None => false,
@@ -69,30 +69,30 @@ pub async fn referral_ref(
     })
 }
 
-/// Loads a referral the caller may do `action` to (404 when missing or invisible, 403 when
+/// Loads a referral the caller may do `action` to (`NotFound` when missing or invisible, `Forbidden` when
 /// visible but not theirs to change).
 ///
 /// # Errors
-/// 404, 403, 500.
+/// `NotFound`, `Forbidden`, `Internal`.
 pub async fn authorized(
     db: &impl ConnectionTrait,
     caller: &Principal,
     id: Uuid,
     action: Action,
     lock: bool,
-) -> Result<Referral, ApiProblem> {
+) -> Result<Referral, AppError> {
     let found = if lock {
         referrals::lock(db, id).await?
     } else {
         referrals::get(db, id).await?
     };
-    let referral = found.ok_or_else(ApiProblem::not_found)?;
+    let referral = found.ok_or(AppError::NotFound)?;
     let reference = referral_ref(db, caller, &referral).await?;
     permit(authorize(caller, action, &Resource::Referral(reference)))?;
     Ok(referral)
 }
 
-fn one(field: &str, code: &'static str, message: impl Into<String>) -> ApiProblem {
+fn one(field: &str, code: &'static str, message: impl Into<String>) -> AppError {
     ValidationErrors::one(field, Invalid::new(code, message)).into()
 }
 
@@ -103,7 +103,7 @@ async fn usable_agreement(
     id: Uuid,
     kind: ReferralKind,
     ip_type: IpType,
-) -> Result<Agreement, ApiProblem> {
+) -> Result<Agreement, AppError> {
     let agreement = agreements::get(&state.db, id).await?.ok_or_else(|| {
         one(
             "agreement_id",
@@ -137,7 +137,7 @@ async fn from_case(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
-) -> Result<(IpType, String, Vec<ReferralParty>, Vec<ReferralDocument>), ApiProblem> {
+) -> Result<(IpType, String, Vec<ReferralParty>, Vec<ReferralDocument>), AppError> {
     let case = case_service::authorized(state, caller, id, Action::Read).await?;
     let parties = case
         .parties
@@ -191,7 +191,7 @@ async fn enqueue(
     referral: &Referral,
     step: Step,
     taken: &Taken<'_>,
-) -> Result<(), ApiProblem> {
+) -> Result<(), AppError> {
     let message = Message {
         id: Uuid::now_v7(),
         referral_id: referral.id,
@@ -203,10 +203,8 @@ async fn enqueue(
         role: taken.role.to_owned(),
         step,
     };
-    let body = serde_json::to_string(&message).map_err(|e| {
-        tracing::error!(error = %e, "a federation message did not serialise");
-        ApiProblem::internal()
-    })?;
+    let body = serde_json::to_string(&message)
+        .map_err(|e| AppError::internal(format!("a federation message did not serialise: {e}")))?;
     outbox::enqueue(
         db,
         &OutboxMessage {
@@ -233,14 +231,14 @@ async fn enqueue(
 /// queues the message, all in `db`'s transaction.
 ///
 /// # Errors
-/// 422 naming the agreement clause that refuses it, an unregistered partner, or bad fields;
-/// 404 for a case the caller cannot see; 500.
+/// `Invalid` naming the agreement clause that refuses it, an unregistered partner, or bad fields;
+/// `NotFound` for a case the caller cannot see; `Internal`.
 pub async fn send(
     db: &impl ConnectionTrait,
     state: &AppState,
     caller: &Principal,
     sending: Sending,
-) -> Result<Referral, ApiProblem> {
+) -> Result<Referral, AppError> {
     permit(authorize(caller, Action::Create, &Resource::Referrals))?;
     let summary =
         bounded_text(&sending.summary, 2000).map_err(|e| ValidationErrors::one("summary", e))?;
@@ -325,8 +323,8 @@ pub struct OpenCase {
 /// Takes a step on a referral here (and tells the partner).
 ///
 /// # Errors
-/// 404/403 by the policy; 412 when `if_match` is stale; 409 when the step does not follow or is
-/// the other node's; 422 for bad fields or a case that cannot be opened; 500.
+/// `NotFound`/`Forbidden` by the policy; `Stale` when `if_match` is stale; `Refused` when the step does not follow or is
+/// the other node's; `Invalid` for bad fields or a case that cannot be opened; `Internal`.
 pub async fn take_step(
     state: &AppState,
     caller: &Principal,
@@ -334,16 +332,16 @@ pub async fn take_step(
     if_match: Option<i64>,
     step: Step,
     open_case: Option<OpenCase>,
-) -> Result<Referral, ApiProblem> {
+) -> Result<Referral, AppError> {
     let txn = begin_write(&state.db).await?;
     let mut referral = authorized(&txn, caller, id, Action::Update, true).await?;
     if if_match.is_some_and(|v| v != referral.version) {
-        return Err(case_service::stale_version("referral", if_match));
+        return Err(AppError::stale(Versioned::Referral, if_match));
     }
     check_local_end(referral.direction.local_end(), step.kind())?;
     let agreement = agreements::by_code(&txn, &referral.agreement_code)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     let now = state.clock.now();
     let taken = Taken {
         node: state.node.id.as_str(),
@@ -376,10 +374,7 @@ pub async fn take_step(
     let expected = referral.version;
     let saved = referrals::save(&txn, &referral, expected, now)
         .await
-        .map_err(|e| match e {
-            RepoError::Stale => case_service::stale_version("referral", if_match),
-            other => other.into(),
-        })?;
+        .map_err(|e| AppError::from(e).with_named_version(if_match))?;
     commit(txn).await?;
     state.outbox_wake.notify_one();
     tracing::info!(referral = %id, step = saved.status.as_str(), "referral step taken");
@@ -395,8 +390,8 @@ pub fn is_overdue(clocks: &[referrals::ReferralDeadline], today: NaiveDate) -> b
 /// so both flag it to their liaison officers) and logs it. Returns how many were escalated.
 ///
 /// # Errors
-/// 500.
-pub async fn escalate_breaches(state: &AppState) -> Result<usize, ApiProblem> {
+/// `Internal`.
+pub async fn escalate_breaches(state: &AppState) -> Result<usize, AppError> {
     let today = state.clock.today();
     let mut escalated = 0;
     for clock in referrals::breached_unescalated(&state.db, today, 500).await? {

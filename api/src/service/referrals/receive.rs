@@ -12,31 +12,31 @@ use ipdr_persistence::repo::federation::partners::Partner;
 use ipdr_persistence::repo::federation::referrals::{self, Referral};
 use ipdr_persistence::repo::{Conflict, RepoError};
 use ipdr_persistence::{ConnectionTrait, begin_write, commit};
-use poem::http::StatusCode;
 
 use super::OpenCase;
 use super::steps::{self, Taken};
 use crate::federation::message::{Message, Receipt, Step};
-use crate::problem::ApiProblem;
 use crate::service::cases as case_service;
+use crate::service::error::AppError;
 use crate::state::AppState;
 
-fn protocol(status: StatusCode, code: &'static str, detail: impl Into<String>) -> ApiProblem {
-    ApiProblem::new(status, code, "Message refused").detail(detail)
+/// A message refused for where it stands in the referral's sequence of steps.
+fn protocol(code: &'static str, detail: impl Into<String>) -> AppError {
+    AppError::refused_now(code, detail)
 }
 
 /// Applies `message` from `partner` once. A message already applied is answered with its first
 /// receipt and changes nothing.
 ///
 /// # Errors
-/// 404 for a referral that is not between this node and `partner`; 409 `out_of_order` (retry
-/// later), `referral_step_not_allowed`, `not_your_step`; 422 for an agreement or contents this
-/// node does not accept; 500.
+/// `NotFound` for a referral that is not between this node and `partner`; `Refused` `out_of_order` (retry
+/// later), `referral_step_not_allowed`, `not_your_step`; `Invalid` for an agreement or contents this
+/// node does not accept; `Internal`.
 pub async fn receive(
     state: &AppState,
     partner: &Partner,
     message: Message,
-) -> Result<Receipt, ApiProblem> {
+) -> Result<Receipt, AppError> {
     if let Some(first) = inbox::find(&state.db, message.id).await? {
         return replay(&first, partner);
     }
@@ -49,7 +49,7 @@ pub async fn receive(
             drop(txn);
             let first = inbox::find(&state.db, message.id)
                 .await?
-                .ok_or_else(ApiProblem::internal)?;
+                .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
             return replay(&first, partner);
         }
         Err(e) => return Err(e.into()),
@@ -60,7 +60,8 @@ pub async fn receive(
         referral_id: message.referral_id,
         status: status.as_str().to_owned(),
     };
-    let answer = serde_json::to_string(&receipt).map_err(|_| ApiProblem::internal())?;
+    let answer = serde_json::to_string(&receipt)
+        .map_err(|e| AppError::internal(format!("a receipt did not serialise: {e}")))?;
     inbox::answer(&txn, message.id, 200, &answer).await?;
     commit(txn).await?;
     tracing::info!(
@@ -73,13 +74,14 @@ pub async fn receive(
     Ok(receipt)
 }
 
-fn replay(first: &inbox::Recorded, partner: &Partner) -> Result<Receipt, ApiProblem> {
+fn replay(first: &inbox::Recorded, partner: &Partner) -> Result<Receipt, AppError> {
     if first.partner_node != partner.node_id {
         // Another partner's message id: nothing of it is shown.
-        return Err(ApiProblem::not_found());
+        return Err(AppError::NotFound);
     }
     tracing::info!("federation message received again; answered with its first receipt");
-    serde_json::from_str(&first.answer).map_err(|_| ApiProblem::internal())
+    serde_json::from_str(&first.answer)
+        .map_err(|e| AppError::internal(format!("a stored receipt does not parse: {e}")))
 }
 
 async fn apply(
@@ -87,7 +89,7 @@ async fn apply(
     state: &AppState,
     partner: &Partner,
     message: &Message,
-) -> Result<ReferralStatus, ApiProblem> {
+) -> Result<ReferralStatus, AppError> {
     let taken = Taken {
         node: &partner.node_id,
         role: &message.role,
@@ -106,18 +108,14 @@ async fn apply(
     } = &message.step
     {
         if message.seq != 1 {
-            return Err(protocol(
-                StatusCode::CONFLICT,
-                "out_of_order",
-                "a referral starts at seq 1",
-            ));
+            return Err(protocol("out_of_order", "a referral starts at seq 1"));
         }
         let (kind, ip_type) = steps::kind_and_type(kind, ip_type)?;
         let agreement = agreements::by_code(db, agreement_code)
             .await?
             .filter(|a| a.partner_node == partner.node_id)
             .ok_or_else(|| {
-                ApiProblem::from(ValidationErrors::one(
+                AppError::from(ValidationErrors::one(
                     "step.agreement_code",
                     Invalid::new(
                         "unknown_agreement",
@@ -153,11 +151,9 @@ async fn apply(
         referrals::insert(db, &referral)
             .await
             .map_err(|e| match e {
-                RepoError::Conflict(Conflict::Referral) => protocol(
-                    StatusCode::CONFLICT,
-                    "referral_exists",
-                    "a referral with this id exists here",
-                ),
+                RepoError::Conflict(Conflict::Referral) => {
+                    protocol("referral_exists", "a referral with this id exists here")
+                }
                 other => other.into(),
             })?;
         steps::opened(db, &calendar, &referral, agreement.days, &taken).await?;
@@ -166,10 +162,9 @@ async fn apply(
     let mut referral = referrals::lock(db, message.referral_id)
         .await?
         .filter(|r| r.partner_node == partner.node_id)
-        .ok_or_else(ApiProblem::not_found)?;
+        .ok_or(AppError::NotFound)?;
     if message.seq > referral.peer_seq + 1 {
         return Err(protocol(
-            StatusCode::CONFLICT,
             "out_of_order",
             format!(
                 "expected message {} of this referral first",
@@ -179,7 +174,6 @@ async fn apply(
     }
     if message.seq <= referral.peer_seq {
         return Err(protocol(
-            StatusCode::CONFLICT,
             "stale_message",
             "a message with this seq was applied already",
         ));
@@ -192,7 +186,7 @@ async fn apply(
     check_local_end(partner_end, message.step.kind())?;
     let agreement = agreements::by_code(db, &referral.agreement_code)
         .await?
-        .ok_or_else(ApiProblem::internal)?;
+        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     steps::apply(
         db,
         &calendar,
@@ -214,15 +208,15 @@ async fn apply(
 /// Opens the local case an accepted referral is handled in, from what the referral carries.
 ///
 /// # Errors
-/// 422 when the referral is outgoing or the case cannot be opened (fields named under
-/// `open_case`), 500.
+/// `Invalid` when the referral is outgoing or the case cannot be opened (fields named under
+/// `open_case`), `Internal`.
 pub(super) async fn open_linked_case(
     db: &impl ConnectionTrait,
     state: &AppState,
     caller: &Principal,
     referral: &Referral,
     open: OpenCase,
-) -> Result<CaseId, ApiProblem> {
+) -> Result<CaseId, AppError> {
     if referral.direction != Direction::Incoming {
         return Err(ValidationErrors::one(
             "open_case",
@@ -256,11 +250,14 @@ pub(super) async fn open_linked_case(
     };
     let case = case_service::open_for(db, state, caller, &draft, open.organization_id, None)
         .await
-        .map_err(|mut problem| {
-            for field in &mut problem.errors {
-                field.field = format!("open_case.{}", field.field);
+        .map_err(|e| match e {
+            AppError::Invalid(mut errors) => {
+                for field in &mut errors.0 {
+                    field.field = format!("open_case.{}", field.field);
+                }
+                AppError::Invalid(errors)
             }
-            problem
+            other => other,
         })?;
     Ok(case.id)
 }

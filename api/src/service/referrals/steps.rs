@@ -13,7 +13,7 @@ use ipdr_persistence::repo::federation::referrals::{
 };
 
 use crate::federation::message::Step;
-use crate::problem::ApiProblem;
+use crate::service::error::AppError;
 
 /// Who took a step, where and when.
 pub struct Taken<'a> {
@@ -62,8 +62,8 @@ fn milestone(step: &Step) -> Result<Option<Milestone>, ValidationErrors> {
 /// timeline. The caller saves the referral.
 ///
 /// # Errors
-/// 409 when the step does not follow from the status; 422 for a bad reason, outcome or
-/// milestone; 500.
+/// `Refused` when the step does not follow from the status; `Invalid` for a bad reason, outcome or
+/// milestone; `Internal`.
 pub async fn apply(
     db: &impl ConnectionTrait,
     calendar: &Calendar,
@@ -71,7 +71,7 @@ pub async fn apply(
     referral: &mut Referral,
     step: &Step,
     taken: &Taken<'_>,
-) -> Result<(), ApiProblem> {
+) -> Result<(), AppError> {
     let kind = step.kind();
     let next = advance(referral.status, kind)?;
     match step {
@@ -104,14 +104,14 @@ pub async fn apply(
 /// first timeline entry. The same for the sender and the receiver.
 ///
 /// # Errors
-/// 500.
+/// `Internal`.
 pub async fn opened(
     db: &impl ConnectionTrait,
     calendar: &Calendar,
     referral: &Referral,
     days: ResponseDays,
     taken: &Taken<'_>,
-) -> Result<(), ApiProblem> {
+) -> Result<(), AppError> {
     let changes = deadlines::on_step(referral.kind, days, StepKind::Referred, None);
     apply_clocks(db, calendar, referral.id, &changes, referral.sent_on).await?;
     record(
@@ -131,7 +131,7 @@ async fn record(
     step: StepKind,
     detail: serde_json::Value,
     taken: &Taken<'_>,
-) -> Result<(), ApiProblem> {
+) -> Result<(), AppError> {
     referrals::append_event(
         db,
         &ReferralEvent {
@@ -155,7 +155,7 @@ async fn apply_clocks(
     referral_id: uuid::Uuid,
     changes: &deadlines::ClockChanges,
     on: NaiveDate,
-) -> Result<(), ApiProblem> {
+) -> Result<(), AppError> {
     let running = |d: &ReferralDeadline| d.met_on.is_none();
     for mut clock in referrals::deadlines(db, referral_id).await? {
         let touched = if changes.meets.contains(&clock.clock) && running(&clock) {
@@ -207,7 +207,7 @@ async fn apply_clocks(
 /// Checks the kind and IP type names a message or request carries.
 ///
 /// # Errors
-/// 422 naming `kind` or `ip_type`.
+/// `Invalid` naming `kind` or `ip_type`.
 pub fn kind_and_type(
     kind: &str,
     ip_type: &str,

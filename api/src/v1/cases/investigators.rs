@@ -213,7 +213,7 @@ async fn assigner_case(
     state: &AppState,
     caller: &Principal,
     id: Uuid,
-) -> Result<ipdr_domain::case::stored::Case, crate::problem::ApiProblem> {
+) -> Result<ipdr_domain::case::stored::Case, crate::service::error::AppError> {
     service::cases::authorized(state, caller, CaseId::from(id), Action::AssignInvestigator).await
 }
 

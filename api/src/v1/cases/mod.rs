@@ -30,10 +30,11 @@ use super::wire::{
 };
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiResult, permit, status};
+use crate::error::{ApiResult, status};
 use crate::idempotency;
 use crate::problem::ApiProblem;
 use crate::service;
+use crate::service::error::permit;
 use crate::state::AppState;
 use views::{CasePage, CaseView, Timeline, case_view};
 

@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{agreement_signatures, case_agreements, superseded_agreements};
-use crate::repo::{RepoError, json_text, parse_stored, violates_unique};
+use crate::repo::{RepoError, Versioned, json_text, parse_stored, violates_unique};
 
 fn signer_name(signer: Signer) -> String {
     match signer {
@@ -136,7 +136,7 @@ pub async fn add_signature(
                 &["case_id", "signer"],
             ) =>
         {
-            Err(RepoError::Stale)
+            Err(RepoError::Stale(Versioned::SettlementAgreement))
         }
         Err(e) => Err(e.into()),
     }

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::entity::confirmation_applications::{self, Column, Entity};
-use crate::repo::{Page, PageRequest, RepoError, json_text, parse_json, parse_stored};
+use crate::repo::{Page, PageRequest, RepoError, Versioned, json_text, parse_json, parse_stored};
 
 fn from_row(row: confirmation_applications::Model) -> Result<Application, RepoError> {
     let extension = match (row.extension_approved_by, row.extension_reason) {
@@ -111,7 +111,7 @@ pub async fn save(
     if result.rows_affected == 1 {
         Ok(saved)
     } else {
-        Err(RepoError::Stale)
+        Err(RepoError::Stale(Versioned::Application))
     }
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
 
 use super::agents_json;
 use crate::entity::{case_number_counters, case_parties, case_search_terms, cases};
-use crate::repo::{RepoError, json_text};
+use crate::repo::{RepoError, Versioned, json_text};
 
 /// Stores a new `submitted` case with its parties and search terms. Call inside the
 /// transaction that also writes its first timeline event and deadlines.
@@ -161,7 +161,7 @@ pub async fn save(
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Err(RepoError::Stale);
+        return Err(RepoError::Stale(Versioned::Case));
     }
     if let Some(number) = &case.case_number {
         add_search_terms(db, case, [search::normalize(number)]).await?;

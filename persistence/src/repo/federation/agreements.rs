@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::entity::cooperation_agreements::{self, ActiveModel, Column, Entity};
 use crate::repo::{
-    Conflict, RepoError, json_text, parse_json, parse_stored, stored_int, violates_unique,
+    Conflict, RepoError, Versioned, json_text, parse_json, parse_stored, stored_int,
+    violates_unique,
 };
 
 /// A cooperation agreement between this node and one partner.
@@ -147,7 +148,7 @@ pub async fn save(
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Err(RepoError::Stale);
+        return Err(RepoError::Stale(Versioned::CooperationAgreement));
     }
     Ok(saved)
 }

@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use crate::entity::{cases, referral_deadlines, referral_events, referrals};
 use crate::repo::{
-    Conflict, Page, PageRequest, RepoError, json_text, parse_json, parse_stored, period_parts,
-    stored_period, violates_unique,
+    Conflict, Page, PageRequest, RepoError, Versioned, json_text, parse_json, parse_stored,
+    period_parts, stored_period, violates_unique,
 };
 
 /// A party as a referral carries it: no identity numbers, phones or addresses.
@@ -193,7 +193,7 @@ pub async fn save(
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Err(RepoError::Stale);
+        return Err(RepoError::Stale(Versioned::Referral));
     }
     Ok(saved)
 }
