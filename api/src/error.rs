@@ -179,6 +179,25 @@ impl From<RepoError> for ApiProblem {
 impl From<AppError> for ApiProblem {
     fn from(err: AppError) -> Self {
         match err {
+            AppError::InvalidCredentials => ApiProblem::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "Invalid credentials",
+            )
+            .detail("the username or password is wrong, or the account is disabled"),
+            AppError::Unauthenticated => ApiProblem::unauthenticated(),
+            AppError::Throttled { retry_after } => {
+                // Whole seconds, rounded up: a client that waits that long is let in.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let mut problem = ApiProblem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "login_throttled",
+                    "Too many failed logins",
+                )
+                .detail(format!("too many failed logins; try again in {seconds} s"));
+                problem.retry_after = Some(seconds);
+                problem
+            }
             AppError::NotFound => ApiProblem::not_found(),
             AppError::Forbidden => ApiProblem::forbidden(),
             AppError::Refused { refusal, fields } => {

@@ -10,33 +10,20 @@ use ipdr_domain::access::Principal;
 use ipdr_domain::account::{NewPassword, Username};
 use ipdr_domain::{AccountId, ValidationErrors};
 use ipdr_persistence::repo::accounts;
-use poem::http::StatusCode;
 
 pub use scheme::BearerAuth;
 
 use crate::problem::ApiProblem;
+use crate::service::error::AppError;
 use crate::state::AppState;
 use tokens::IssuedToken;
 
 fn invalid_credentials() -> ApiProblem {
-    ApiProblem::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "Invalid credentials",
-    )
-    .detail("the username or password is wrong, or the account is disabled")
+    AppError::InvalidCredentials.into()
 }
 
-fn throttled(wait: std::time::Duration) -> ApiProblem {
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let mut problem = ApiProblem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "login_throttled",
-        "Too many failed logins",
-    )
-    .detail(format!("too many failed logins; try again in {seconds} s"));
-    problem.retry_after = Some(seconds);
-    problem
+fn throttled(retry_after: std::time::Duration) -> ApiProblem {
+    AppError::Throttled { retry_after }.into()
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiProblem {

@@ -12,6 +12,16 @@ pub use ipdr_persistence::repo::{Conflict, Versioned};
 /// Why an operation did not happen. Nothing was changed when one is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// A sign-in with a wrong username or password, or of a disabled account: one answer for
+    /// all three.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// No valid session or token of an active account.
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Too many failed sign-ins for this account or address; try again after `retry_after`.
+    #[error("throttled for {retry_after:?}")]
+    Throttled { retry_after: std::time::Duration },
     /// No such object, or none the caller may see: the same answer, so that existence does not
     /// leak.
     #[error("not found")]
