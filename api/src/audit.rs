@@ -10,8 +10,11 @@
 //! outcome and status, the UTC time, the client address and the request id — never a body, a
 //! header, a query string, a password or a token.
 //!
-//! The record is written after the handler answered, in its own statement: a failure to write
-//! it is logged loudly but does not undo a change already committed.
+//! A change is recorded in its own transaction: the application layer's unit of work appends
+//! the success record (from the scope this middleware opened: who, which operation, which
+//! object) before it commits, so no committed change lacks its record. Everything else — a
+//! refusal, invalid input, a failed login, a request that changed nothing — is recorded here
+//! after the handler answered, in its own statement; a failure to write it is logged loudly.
 use std::cell::RefCell;
 use std::future::Future;
 use std::time::Duration;
@@ -33,10 +36,50 @@ struct Scope {
     role: Option<String>,
     object: Option<String>,
     detail: Option<String>,
+    /// The operation being called and the status it answers on success.
+    operation: Option<(&'static str, u16)>,
+    path: String,
+    client: Option<String>,
+    /// Set once the unit of work committed the request's success record.
+    recorded: bool,
 }
 
 tokio::task_local! {
     static SCOPE: RefCell<Scope>;
+}
+
+/// Who acts through which operation, for a caller of the application layer that is not the
+/// JSON API (the console, a test): its changes are recorded as the API's are.
+#[derive(Debug, Clone)]
+pub struct Acting {
+    /// `account:<id>`.
+    pub actor: String,
+    pub role: Option<String>,
+    /// The operation's stable name (`accept_case`).
+    pub operation: &'static str,
+    /// The object acted on, as records name it.
+    pub object: String,
+    pub client: Option<String>,
+}
+
+/// Runs `work` as `acting`: a change it commits carries `acting`'s record (status 0: no HTTP
+/// exchange). Answers whether a record was committed, beside the work's output.
+pub async fn acting<F: Future>(acting: Acting, work: F) -> (F::Output, bool) {
+    let scope = Scope {
+        actor: Some(acting.actor),
+        role: acting.role,
+        object: Some(acting.object.clone()),
+        operation: Some((acting.operation, 0)),
+        path: acting.object,
+        client: acting.client,
+        ..Scope::default()
+    };
+    SCOPE
+        .scope(RefCell::new(scope), async move {
+            let output = work.await;
+            (output, SCOPE.with(|s| s.borrow().recorded))
+        })
+        .await
 }
 
 /// Names the caller of the request being handled (authentication calls it). Outside a request
@@ -61,6 +104,36 @@ pub fn describe(object: Option<String>, detail: Option<String>) {
             scope.detail = detail;
         }
     });
+}
+
+/// The success record of the request being handled, for the unit of work to write in the
+/// change's transaction; `None` outside a request, for an operation that is not the API's, or
+/// when the request's record was committed already (a second transaction of one request).
+pub fn success_record() -> Option<NewEvent> {
+    SCOPE
+        .try_with(|scope| {
+            let scope = scope.borrow();
+            let (action, status) = scope.operation.filter(|_| !scope.recorded)?;
+            let mut record = event(
+                action,
+                scope.object.clone().unwrap_or_else(|| scope.path.clone()),
+                Outcome::Succeeded,
+                status,
+            );
+            record.actor.clone_from(&scope.actor);
+            record.role.clone_from(&scope.role);
+            record.client_address.clone_from(&scope.client);
+            record.detail.clone_from(&scope.detail);
+            Some(record)
+        })
+        .ok()
+        .flatten()
+}
+
+/// Notes that the request's success record was committed with its change, so the middleware
+/// does not write a second one.
+pub fn recorded() {
+    let _ = SCOPE.try_with(|scope| scope.borrow_mut().recorded = true);
 }
 
 /// The outcome an HTTP status stands for; `login` turns 401 into a failed login.
@@ -122,8 +195,14 @@ pub async fn track<E: Endpoint>(next: E, req: Request) -> poem::Result<Response>
         .remote_addr()
         .as_socket_addr()
         .map(|a| a.ip().to_string());
+    let scope = Scope {
+        operation: crate::openapi::operation(method.as_str(), &path),
+        path: path.clone(),
+        client: client.clone(),
+        ..Scope::default()
+    };
     let (result, scope) = SCOPE
-        .scope(RefCell::new(Scope::default()), async move {
+        .scope(RefCell::new(scope), async move {
             let result = next.call(req).await.map(IntoResponse::into_response);
             (result, SCOPE.with(RefCell::take))
         })
@@ -144,7 +223,8 @@ pub async fn track<E: Endpoint>(next: E, req: Request) -> poem::Result<Response>
     let Some(action) = operation else {
         return result;
     };
-    if worth_recording(&method, status, scope.actor.is_some()) {
+    // A committed change carries its record already (written in its transaction).
+    if !scope.recorded && worth_recording(&method, status, scope.actor.is_some()) {
         let object = scope
             .object
             .or(location.filter(|_| status.is_success()))

@@ -7,10 +7,11 @@
 use ipdr_domain::AccountId;
 use ipdr_persistence::repo::idempotency::{self, StoredResponse};
 use ipdr_persistence::repo::{Conflict, RepoError};
-use ipdr_persistence::{DatabaseTransaction, begin_write, commit};
+use ipdr_persistence::{DatabaseTransaction, begin_write};
 use serde_json::Value;
 
 use crate::problem::ApiProblem;
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
 /// The longest key accepted.

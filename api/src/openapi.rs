@@ -178,43 +178,89 @@ fn collect_refs(value: &Value, refs: &mut Vec<String>) {
     }
 }
 
-/// The methods the document declares for the path `path` (the most literal template matching
-/// it, as the router picks), for the `Allow` header of a 405.
-pub fn allowed_methods(path: &str) -> Option<&'static str> {
-    static TEMPLATES: LazyLock<Vec<(Vec<String>, String)>> = LazyLock::new(|| {
+/// One path template of the document and what each of its methods is.
+struct Route {
+    segments: Vec<String>,
+    /// `GET, POST`, for the `Allow` header.
+    methods: String,
+    /// (method, operation id, the status it answers on success)
+    operations: Vec<(String, &'static str, u16)>,
+}
+
+/// The document's path templates, read once.
+fn routes() -> &'static [Route] {
+    static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
         let doc: Value = serde_json::from_str(&service().spec()).unwrap_or_default();
         doc["paths"]
             .as_object()
             .into_iter()
             .flatten()
             .map(|(template, item)| {
-                let segments = template.split('/').map(str::to_owned).collect();
-                let methods: Vec<String> = item
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|o| o.keys())
-                    .map(|m| m.to_uppercase())
+                let methods = item.as_object().into_iter().flatten();
+                let operations: Vec<(String, &'static str, u16)> = methods
+                    .filter_map(|(method, op)| {
+                        let id: &'static str =
+                            Box::leak(op["operationId"].as_str()?.to_owned().into_boxed_str());
+                        let success = op["responses"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|r| r.keys())
+                            .filter_map(|code| code.parse::<u16>().ok())
+                            .filter(|code| (200..300).contains(code))
+                            .min()
+                            .unwrap_or(200);
+                        Some((method.to_uppercase(), id, success))
+                    })
                     .collect();
-                (segments, methods.join(", "))
+                Route {
+                    segments: template.split('/').map(str::to_owned).collect(),
+                    methods: operations
+                        .iter()
+                        .map(|(m, _, _)| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    operations,
+                }
             })
             .collect()
     });
+    &ROUTES
+}
+
+/// The template matching `path` that the router picks: the most literal one.
+fn route(path: &str) -> Option<&'static Route> {
     let segments: Vec<&str> = path.split('/').collect();
-    TEMPLATES
+    routes()
         .iter()
-        .filter(|(template, _)| {
-            template.len() == segments.len()
-                && template.iter().zip(&segments).all(|(t, s)| {
+        .filter(|route| {
+            route.segments.len() == segments.len()
+                && route.segments.iter().zip(&segments).all(|(t, s)| {
                     t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
                 })
         })
-        .max_by_key(|(template, _)| {
-            template
+        .max_by_key(|route| {
+            route
+                .segments
                 .iter()
                 .map(|t| !t.starts_with('{'))
                 .collect::<Vec<bool>>()
         })
-        .map(|(_, methods)| methods.as_str())
+}
+
+/// The methods the document declares for the path `path` (the most literal template matching
+/// it, as the router picks), for the `Allow` header of a 405.
+pub fn allowed_methods(path: &str) -> Option<&'static str> {
+    route(path).map(|route| route.methods.as_str())
+}
+
+/// The operation `method path` calls and the status it answers on success, known before the
+/// handler runs (the audit record of a change is written in the change's transaction).
+pub fn operation(method: &str, path: &str) -> Option<(&'static str, u16)> {
+    route(path)?
+        .operations
+        .iter()
+        .find(|(m, _, _)| m == method)
+        .map(|(_, id, success)| (*id, *success))
 }
 
 /// The Swagger UI page, showing [`spec_json`].
@@ -288,6 +334,17 @@ mod tests {
             Some("GET")
         );
         assert_eq!(allowed_methods("/api/v1/nothing-here"), None);
+    }
+
+    #[test]
+    fn a_request_names_its_operation_and_success_status_before_the_handler_runs() {
+        assert_eq!(operation("POST", "/api/v1/cases"), Some(("open_case", 201)));
+        assert_eq!(
+            operation("POST", "/api/v1/cases/0190e5a1/accept"),
+            Some(("accept_case", 200))
+        );
+        assert_eq!(operation("DELETE", "/api/v1/cases"), None);
+        assert_eq!(operation("POST", "/api/v1/nothing-here"), None);
     }
 
     #[test]

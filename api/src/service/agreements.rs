@@ -6,11 +6,12 @@ use ipdr_domain::case::agreement::{
 };
 use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Agreement, Case, CaseEvent, Signature};
+use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::cases::{agreement, events};
-use ipdr_persistence::{begin_write, commit};
 
 use crate::service::cases::{apply_in, event, load_for_update, save};
 use crate::service::error::AppError;
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
 /// Records or replaces the agreement of a case in mediation that no one has signed yet.

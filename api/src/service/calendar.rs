@@ -1,10 +1,11 @@
 //! Loading a year of the official calendar.
 use ipdr_domain::calendar::YearCalendar;
+use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::calendar::{self, StoredYear};
 use ipdr_persistence::repo::cases::deadlines;
-use ipdr_persistence::{begin_write, commit};
 
 use crate::service::error::AppError;
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
 /// Stores a year (replacing it) and recomputes the open deadlines that touch it, in one

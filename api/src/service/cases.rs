@@ -17,10 +17,11 @@ use ipdr_persistence::repo::cases::{
     investigators,
 };
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
-use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, begin_write};
 
 use crate::service::error::permit;
 use crate::service::error::{AppError, Versioned};
+use crate::service::unit_of_work::{Created, commit, created};
 use crate::state::AppState;
 
 /// Loads a case the caller may do `action` to: `NotFound` when it is missing or out of the caller's
@@ -157,7 +158,9 @@ pub async fn open_in(
         }
         _ => (caller.organization_id, None),
     };
-    open_for(db, state, caller, draft, handler_id, referring_court).await
+    let case = open_for(db, state, caller, draft, handler_id, referring_court).await?;
+    created(Created::Case(case.id));
+    Ok(case)
 }
 
 /// Opens a dispute as a `submitted` case handled by `handler_id` (checked to suit the track),

@@ -12,15 +12,16 @@ use ipdr_domain::case::stored::{Actor, Case, CaseEvent};
 use ipdr_domain::organization::Organization;
 use ipdr_domain::validation::{Invalid, bounded_text};
 use ipdr_domain::{ApplicationId, CaseId, OrganizationId, Status, ValidationErrors};
+use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::cases::{
     self as case_repo, agreement, confirmations, deadlines as stored_deadlines, events,
 };
 use ipdr_persistence::repo::{calendar, organizations};
-use ipdr_persistence::{ConnectionTrait, commit};
 
 use super::cases::{authorized, begin_case_write, case_ref, event_by, open_deadlines};
 use crate::service::error::permit;
 use crate::service::error::{AppError, Versioned};
+use crate::service::unit_of_work::{Created, commit, created};
 use crate::state::AppState;
 
 /// A court that may confirm a case's agreement, and why.
@@ -187,6 +188,7 @@ pub async fn submit(
         updated_at: now,
     };
     confirmations::insert(&txn, &application).await?;
+    created(Created::Application(application.id));
     let detail = format!(
         "application {} to {} on the joint application of every party; agreement sha256 {}",
         application.id,

@@ -11,13 +11,13 @@ use ipdr_domain::case::deadlines::{DeadlineRule, MAX_TERM_EXTENSION_DAYS, check_
 use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Actor, CaseEvent, DeadlineStatus};
 use ipdr_domain::validation::Invalid;
-use ipdr_persistence::commit;
 use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadlines, events};
 
 use super::cases::{
     apply_in, authorized, begin_case_write, event, load_for_update, open_deadlines, save,
 };
 use crate::service::error::AppError;
+use crate::service::unit_of_work::{PlatformAction, commit, commit_platform};
 use crate::state::AppState;
 
 /// Extends a court-delegated case's term by `days` with every party's recorded consent (R15):
@@ -120,7 +120,15 @@ pub async fn return_expired(state: &AppState) -> Result<u64, AppError> {
         .await
         {
             Ok(_) => {
-                commit(txn).await?;
+                commit_platform(
+                    txn,
+                    PlatformAction {
+                        action: "return_to_court",
+                        object: format!("case:{case_id}"),
+                        detail: Some("R15 term over without a settlement".to_owned()),
+                    },
+                )
+                .await?;
                 returned += 1;
             }
             // Settled or moved on meanwhile: the term no longer applies.

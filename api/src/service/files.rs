@@ -6,12 +6,12 @@ use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Assignment, Case, CaseEvent, Document};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, CaseId, DocumentId, ValidationErrors, sha256_hex};
-use ipdr_persistence::commit;
 use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::cases::{assignments, documents, events};
 
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
 use crate::service::error::AppError;
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
 /// Assigns an active mediator of the handling organisation to the case.

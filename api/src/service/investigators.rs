@@ -12,12 +12,13 @@ use ipdr_domain::investigator::stored::{Assignment, EndReason};
 use ipdr_domain::investigator::{AssignmentStatus, Procedure, TechnicalField};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, AssignmentId, ValidationErrors};
+use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::cases::{deadlines, events, investigators as on_cases};
 use ipdr_persistence::repo::investigators;
-use ipdr_persistence::{ConnectionTrait, commit};
 
 use crate::service::cases::{begin_case_write, event, open_deadlines};
 use crate::service::error::AppError;
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 use ipdr_domain::case::Refusal;
 use ipdr_domain::validation::FieldError;

@@ -12,3 +12,4 @@ pub mod investigators;
 pub mod opinions;
 pub mod pool;
 pub mod referrals;
+pub mod unit_of_work;

@@ -7,13 +7,14 @@ use ipdr_domain::investigator::stored::{Assignment, Opinion, OpinionDocument};
 use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, ValidationErrors, sha256_hex};
+use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::cases::{events, investigators as on_cases};
-use ipdr_persistence::{ConnectionTrait, commit};
 
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
 use crate::service::error::AppError;
 use crate::service::error::permit;
 use crate::service::files::{fingerprint, stored_content};
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
 /// The caller's assignment on the case, which must be active: a suspended investigator stops

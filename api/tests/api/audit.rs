@@ -40,7 +40,7 @@ fn row(
     )
 }
 
-async fn cli_verify(app: &TestApp) -> Output {
+pub(crate) async fn cli_verify(app: &TestApp) -> Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_ipdr"))
         .args(["audit", "verify"])
         .env("IPDR_DATABASE_URL", app.database_url())
@@ -53,7 +53,7 @@ async fn cli_verify(app: &TestApp) -> Output {
 /// Seals until nothing is left. On PostgreSQL a record waits while any older transaction in
 /// the cluster (another test's, say) is still running, so this may take a few rounds; a round
 /// lost to another sealer seals nothing and is retried.
-async fn seal_everything(app: &TestApp) -> usize {
+pub(crate) async fn seal_everything(app: &TestApp) -> usize {
     let mut sealed = 0;
     for _ in 0..500 {
         sealed += ipdr_api::audit::seal_all(&app.db).await.unwrap_or(0);

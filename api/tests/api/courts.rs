@@ -770,6 +770,24 @@ async fn a_court_delegated_case_returns_to_the_court_when_its_term_runs_out_r15(
         .clone();
     assert_eq!(last["action"], "return_to_court");
     assert!(last.get("actor_id").is_none(), "the platform acted: {last}");
+    // …and its audit record says so, once, in the return's transaction.
+    let audited: Vec<_> = app
+        .audit_records()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "return_to_court")
+        .map(|r| (r.actor, r.role, r.object, r.outcome, r.status))
+        .collect();
+    assert_eq!(
+        audited,
+        [(
+            Some("platform".to_owned()),
+            Some("platform".to_owned()),
+            format!("case:{case}"),
+            "succeeded".to_owned(),
+            0
+        )]
+    );
     assert_problem(
         app.get(&format!("/api/v1/cases/{case}"), Some(&xining.token))
             .await,

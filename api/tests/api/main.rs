@@ -20,3 +20,4 @@ mod process;
 mod referrals;
 mod security;
 mod tokens;
+mod unit_of_work;

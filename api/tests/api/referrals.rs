@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, TestUser};
 
 /// A partner node the test plays: its id and signing key.
-struct FakePartner {
+pub(crate) struct FakePartner {
     id: &'static str,
     kid: String,
     seed: Vec<u8>,
@@ -37,12 +37,12 @@ impl FakePartner {
         .unwrap()
     }
 
-    fn token(&self, aud: &str, id: Uuid, body: &[u8]) -> String {
+    pub(crate) fn token(&self, aud: &str, id: Uuid, body: &[u8]) -> String {
         self.token_with(&self.kid, &self.seed, aud, id, body)
     }
 }
 
-fn message(from: &str, referral: Uuid, seq: i64, step: Value) -> (Uuid, Vec<u8>) {
+pub(crate) fn message(from: &str, referral: Uuid, seq: i64, step: Value) -> (Uuid, Vec<u8>) {
     let id = Uuid::now_v7();
     let body = json!({
         "id": id, "referral_id": referral, "seq": seq, "from": from, "to": "dalian",
@@ -51,7 +51,7 @@ fn message(from: &str, referral: Uuid, seq: i64, step: Value) -> (Uuid, Vec<u8>)
     (id, serde_json::to_vec(&body).unwrap())
 }
 
-fn referred() -> Value {
+pub(crate) fn referred() -> Value {
     json!({
         "type": "referred", "agreement_code": "dalian-weihai-gi", "kind": "clue_transfer",
         "ip_type": "geographical_indication", "summary": "线索：威海市场发现假冒大连苹果",
@@ -60,7 +60,7 @@ fn referred() -> Value {
     })
 }
 
-async fn deliver(app: &TestApp, token: &str, body: &[u8]) -> (StatusCode, Value) {
+pub(crate) async fn deliver(app: &TestApp, token: &str, body: &[u8]) -> (StatusCode, Value) {
     let response = app
         .client
         .post(app.url("/federation/v1/messages"))
@@ -74,11 +74,11 @@ async fn deliver(app: &TestApp, token: &str, body: &[u8]) -> (StatusCode, Value)
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-struct Dalian {
-    app: TestApp,
-    liaison: TestUser,
+pub(crate) struct Dalian {
+    pub(crate) app: TestApp,
+    pub(crate) liaison: TestUser,
     agreement: String,
-    weihai: FakePartner,
+    pub(crate) weihai: FakePartner,
 }
 
 async fn register(app: &TestApp, partner: &FakePartner) {
@@ -98,7 +98,7 @@ async fn register(app: &TestApp, partner: &FakePartner) {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
-async fn dalian() -> Dalian {
+pub(crate) async fn dalian() -> Dalian {
     let app = TestApp::spawn_with(|c| {
         c.federation.node_id = ipdr_domain::referral::NodeId::parse("dalian").unwrap();
     })

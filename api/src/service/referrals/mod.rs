@@ -18,7 +18,7 @@ use ipdr_persistence::repo::federation::partners;
 use ipdr_persistence::repo::federation::referrals::{
     self, Referral, ReferralDocument, ReferralParty,
 };
-use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, begin_write};
 use uuid::Uuid;
 
 pub use receive::receive;
@@ -27,6 +27,7 @@ use crate::federation::message::{Message, Step};
 use crate::service::cases as case_service;
 use crate::service::error::permit;
 use crate::service::error::{AppError, Versioned};
+use crate::service::unit_of_work::{Created, PlatformAction, commit, commit_platform, created};
 use crate::state::AppState;
 use steps::Taken;
 
@@ -296,6 +297,7 @@ pub async fn send(
         updated_at: now,
     };
     referrals::insert(db, &referral).await?;
+    created(Created::Referral(referral.id));
     let calendar = calendar::load(db).await?;
     steps::opened(db, &calendar, &referral, agreement.days, &taken).await?;
     let step = Step::Referred {
@@ -395,7 +397,23 @@ pub async fn escalate_breaches(state: &AppState) -> Result<usize, AppError> {
     let today = state.clock.today();
     let mut escalated = 0;
     for clock in referrals::breached_unescalated(&state.db, today, 500).await? {
-        if referrals::mark_breached(&state.db, clock.referral_id, clock.clock, today).await? {
+        let txn = begin_write(&state.db).await?;
+        // Another replica escalated it meanwhile: nothing to record.
+        if referrals::mark_breached(&txn, clock.referral_id, clock.clock, today).await? {
+            commit_platform(
+                txn,
+                PlatformAction {
+                    action: "escalate_referral_clock",
+                    object: format!("referral:{}", clock.referral_id),
+                    detail: Some(format!(
+                        "{} clock ({}) due {} breached",
+                        clock.clock.as_str(),
+                        clock.clock.rule(),
+                        clock.due_on
+                    )),
+                },
+            )
+            .await?;
             escalated += 1;
             tracing::warn!(
                 referral = %clock.referral_id,

@@ -11,13 +11,14 @@ use ipdr_persistence::repo::federation::inbox;
 use ipdr_persistence::repo::federation::partners::Partner;
 use ipdr_persistence::repo::federation::referrals::{self, Referral};
 use ipdr_persistence::repo::{Conflict, RepoError};
-use ipdr_persistence::{ConnectionTrait, begin_write, commit};
+use ipdr_persistence::{ConnectionTrait, begin_write};
 
 use super::OpenCase;
 use super::steps::{self, Taken};
 use crate::federation::message::{Message, Receipt, Step};
 use crate::service::cases as case_service;
 use crate::service::error::AppError;
+use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
 /// A message refused for where it stands in the referral's sequence of steps.

@@ -1,0 +1,90 @@
+//! The one way a change is committed: the change and its audit record in one transaction.
+//!
+//! A user's change (through the JSON API or the federation endpoint) is recorded with the
+//! caller, the operation and the object that the request's audit scope names; the platform's
+//! own changes (returns at the end of an R15 term, escalations of breached referral clocks)
+//! are recorded with the actor `platform`. Either way a crash can lose the change and its
+//! record together, never one without the other.
+use ipdr_domain::audit::Outcome;
+use ipdr_domain::{AccountId, ApplicationId, CaseId, OrganizationId};
+use ipdr_persistence::DatabaseTransaction;
+use ipdr_persistence::repo::audit::{self, NewEvent};
+use uuid::Uuid;
+
+use super::error::AppResult;
+
+/// An object a change created, named in its audit record the way every record names it.
+#[derive(Debug, Clone, Copy)]
+pub enum Created {
+    Case(CaseId),
+    Referral(Uuid),
+    Application(ApplicationId),
+    Organization(OrganizationId),
+    Account(AccountId),
+}
+
+impl Created {
+    /// The reference audit records use: the object's path in the JSON API.
+    fn reference(self) -> String {
+        match self {
+            Self::Case(id) => format!("/api/v1/cases/{id}"),
+            Self::Referral(id) => format!("/api/v1/referrals/{id}"),
+            Self::Application(id) => format!("/api/v1/confirmation-applications/{id}"),
+            Self::Organization(id) => format!("/api/v1/organizations/{id}"),
+            Self::Account(id) => format!("/api/v1/accounts/{id}"),
+        }
+    }
+}
+
+/// Names the object the change of the current request created, for its audit record.
+pub fn created(object: Created) {
+    crate::audit::describe(Some(object.reference()), None);
+}
+
+/// Commits `txn` with the audit record of the request it serves (when it serves one and its
+/// record is not committed yet).
+///
+/// # Errors
+/// `Internal` when the record or the commit fails; nothing of the transaction is kept.
+pub async fn commit(txn: DatabaseTransaction) -> AppResult<()> {
+    let record = crate::audit::success_record();
+    if let Some(record) = record.clone() {
+        audit::append(&txn, record).await?;
+    }
+    ipdr_persistence::commit(txn).await?;
+    if record.is_some() {
+        crate::audit::recorded();
+    }
+    Ok(())
+}
+
+/// What the platform did on its own, for its audit record.
+#[derive(Debug, Clone)]
+pub struct PlatformAction {
+    /// Stable, snake_case: `return_to_court`, `escalate_referral_clock`.
+    pub action: &'static str,
+    /// `case:<id>`, `referral:<id>`.
+    pub object: String,
+    /// A short machine-readable reason; never personal data.
+    pub detail: Option<String>,
+}
+
+/// Commits a change the platform made on its own (no request, no caller), with its audit
+/// record under the actor `platform`.
+///
+/// # Errors
+/// `Internal` when the record or the commit fails; nothing of the transaction is kept.
+pub async fn commit_platform(txn: DatabaseTransaction, done: PlatformAction) -> AppResult<()> {
+    let record = NewEvent {
+        actor: Some(PLATFORM.to_owned()),
+        role: Some(PLATFORM.to_owned()),
+        detail: done.detail,
+        ..crate::audit::event(done.action, done.object, Outcome::Succeeded, 0)
+    };
+    audit::append(&txn, record).await?;
+    ipdr_persistence::commit(txn).await?;
+    Ok(())
+}
+
+/// The actor and role of what the platform does on its own.
+pub const PLATFORM: &str = "platform";
