@@ -4,13 +4,11 @@
 use std::time::Duration;
 
 use ipdr_domain::CaseId;
-use ipdr_domain::ValidationErrors;
 use ipdr_domain::access::{Action, Principal};
 use ipdr_domain::calendar::Period;
-use ipdr_domain::case::deadlines::{DeadlineRule, MAX_TERM_EXTENSION_DAYS, check_term_extension};
+use ipdr_domain::case::deadlines::{DeadlineRule, TermExtension, check_term_extension};
 use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Actor, CaseEvent, DeadlineStatus};
-use ipdr_domain::validation::Invalid;
 use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadlines, events};
 
 use super::cases::{
@@ -34,21 +32,11 @@ pub async fn extend(
     consents: &[u32],
 ) -> Result<ipdr_domain::case::stored::Case, AppError> {
     authorized(state, caller, id, Action::Update).await?;
-    if !(1..=MAX_TERM_EXTENSION_DAYS).contains(&days) {
-        return Err(ValidationErrors::one(
-            "days",
-            Invalid::new(
-                "out_of_range",
-                format!("1 to {MAX_TERM_EXTENSION_DAYS} days"),
-            ),
-        )
-        .into());
-    }
-    let consents = ipdr_domain::case::confirmation::parse_consents(consents)?;
+    let extension = TermExtension::parse(days, consents)?;
     let txn = begin_case_write(state, id).await?;
     let current = load_for_update(&txn, id, if_match).await?;
     let numbers: Vec<u32> = current.parties.iter().map(|p| p.number).collect();
-    check_term_extension(current.track, current.status, &numbers, &consents)?;
+    check_term_extension(current.track, current.status, &numbers, &extension.consents)?;
     let term = stored_deadlines::of_case(&txn, id)
         .await?
         .into_iter()
@@ -56,12 +44,7 @@ pub async fn extend(
         .ok_or_else(|| {
             AppError::refused_now("no_open_term", "the case has no running R15 term to extend")
         })?;
-    let Period::CalendarDays(length) = term.period else {
-        return Err(AppError::internal(
-            "an R15 term is not counted in calendar days",
-        ));
-    };
-    let extended = Period::CalendarDays(length + days);
+    let extended = extension.extend(term.period)?;
     // The case's version moves, so a concurrent change of it is refused (`Stale`).
     let saved = save(&txn, state, &current, &current, if_match).await?;
     open_deadlines(
@@ -74,9 +57,13 @@ pub async fn extend(
     .await?;
     let recorded = CaseEvent {
         detail: Some(format!(
-            "R15 term extended by {days} days to {} days with the consent of parties {}",
-            length + days,
-            consents
+            "R15 term extended by {days} days to {} with the consent of parties {}",
+            match extended {
+                Period::CalendarDays(n) => format!("{n} days"),
+                Period::WorkingDays(n) => format!("{n} working days"),
+            },
+            extension
+                .consents
                 .iter()
                 .map(u32::to_string)
                 .collect::<Vec<_>>()

@@ -310,14 +310,27 @@ pub fn missing_consents(parties: &[u32], consenting: &[u32]) -> Option<String> {
 /// `consents` empty; `consents[i]` repeated.
 pub fn parse_consents(parties: &[u32]) -> Result<Vec<u32>, ValidationErrors> {
     let mut errors = ValidationErrors::default();
+    let consents = consenting_parties(
+        parties,
+        "record each party's consent to the joint application (R8)",
+        &mut errors,
+    );
+    if errors.is_empty() {
+        Ok(consents)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The parties listed under `consents` (each once; at least one, else `required` says what
+/// to record), collecting the errors in `errors`.
+pub(crate) fn consenting_parties(
+    parties: &[u32],
+    required: &str,
+    errors: &mut ValidationErrors,
+) -> Vec<u32> {
     if parties.is_empty() {
-        errors.push(
-            "consents",
-            Invalid::new(
-                "required",
-                "record each party's consent to the joint application (R8)",
-            ),
-        );
+        errors.push("consents", Invalid::new("required", required));
     }
     let mut seen = Vec::with_capacity(parties.len());
     for (i, party) in parties.iter().enumerate() {
@@ -330,11 +343,7 @@ pub fn parse_consents(parties: &[u32]) -> Result<Vec<u32>, ValidationErrors> {
             seen.push(*party);
         }
     }
-    if errors.is_empty() {
-        Ok(seen)
-    } else {
-        Err(errors)
-    }
+    seen
 }
 
 /// A ruling's number (裁定书案号), e.g. （2026）辽02民特123号.

@@ -2,6 +2,7 @@
 use crate::calendar::Period;
 use crate::case::lifecycle::ActionKind;
 use crate::case::{CaseStatus, CourtProcedure, Track};
+use crate::validation::{Invalid, ValidationErrors};
 
 named_enum! {
     /// The rule a deadline comes from (DOMAIN-RULES.md).
@@ -90,7 +91,7 @@ pub fn on_action(action: ActionKind, track: Track, people_days: u32) -> Deadline
         ActionKind::Accept => (vec![], vec![]),
         ActionKind::Decline => (vec![], vec![R::R19, R::R15, R::R16]),
         ActionKind::Settle => (
-            vec![(R::R8, Period::CalendarDays(30))],
+            vec![(R::R8, crate::case::confirmation::APPLICATION_WINDOW)],
             vec![R::R15, R::R16],
         ),
         ActionKind::Fail | ActionKind::Withdraw => (vec![], vec![R::R15, R::R16]),
@@ -118,6 +119,60 @@ pub fn returns_to_court(track: Track, status: CaseStatus) -> bool {
 
 /// The most days one extension of a court-delegated term may add.
 pub const MAX_TERM_EXTENSION_DAYS: u32 = 90;
+
+/// An R15 extension as asked: how many days, with whose consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermExtension {
+    pub days: u32,
+    /// The parties whose consent is recorded, each once.
+    pub consents: Vec<u32>,
+}
+
+impl TermExtension {
+    /// R15: 1 to [`MAX_TERM_EXTENSION_DAYS`] days, with at least one consent listed (whether
+    /// they are every party's is checked against the case by [`check_term_extension`]).
+    ///
+    /// # Errors
+    /// Every bad field: `days` out of range, `consents` missing or listing a party twice.
+    pub fn parse(days: u32, consents: &[u32]) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if !(1..=MAX_TERM_EXTENSION_DAYS).contains(&days) {
+            errors.push(
+                "days",
+                Invalid::new(
+                    "out_of_range",
+                    format!("1 to {MAX_TERM_EXTENSION_DAYS} days"),
+                ),
+            );
+        }
+        let consents = crate::case::confirmation::consenting_parties(
+            consents,
+            "record each party's consent to extending the term (R15)",
+            &mut errors,
+        );
+        if errors.is_empty() {
+            Ok(Self { days, consents })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The running term `term` made longer by this extension, counted from the same start.
+    ///
+    /// # Errors
+    /// `term_not_in_calendar_days` for a term that is not counted in calendar days (R15 terms
+    /// always are).
+    pub fn extend(&self, term: Period) -> Result<Period, crate::case::Refusal> {
+        match term {
+            Period::CalendarDays(length) => Ok(Period::CalendarDays(length + self.days)),
+            _ => Err(crate::case::refuse(
+                "term_not_in_calendar_days",
+                Some("R15"),
+                "an R15 term is counted in calendar days",
+            )),
+        }
+    }
+}
 
 /// R15: a court-delegated (委派) term is extended only with every party's recorded consent,
 /// while mediation is still under way; court-entrusted (委托) terms are fixed.
@@ -162,6 +217,52 @@ pub fn check_term_extension(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_extension_takes_1_to_90_days_and_names_r15_when_consents_are_missing() {
+        assert_eq!(
+            TermExtension::parse(10, &[2, 1]),
+            Ok(TermExtension {
+                days: 10,
+                consents: vec![2, 1]
+            })
+        );
+        let refused = TermExtension::parse(0, &[]).unwrap_err().0;
+        let fields: Vec<_> = refused.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(fields, [("days", "out_of_range"), ("consents", "required")]);
+        assert!(
+            refused[1].message.contains("(R15)"),
+            "{}",
+            refused[1].message
+        );
+        assert!(TermExtension::parse(MAX_TERM_EXTENSION_DAYS + 1, &[1]).is_err());
+        assert_eq!(
+            TermExtension::parse(1, &[1, 1]).unwrap_err().0[0].field,
+            "consents[1]"
+        );
+    }
+
+    #[test]
+    fn an_extension_lengthens_the_running_term_from_the_same_start() {
+        let ten = TermExtension::parse(10, &[1]).unwrap();
+        assert_eq!(
+            ten.extend(Period::CalendarDays(30)),
+            Ok(Period::CalendarDays(40))
+        );
+        assert!(ten.extend(Period::WorkingDays(30)).is_err());
+    }
+
+    #[test]
+    fn the_r8_window_opened_on_settlement_is_the_one_the_application_check_counts() {
+        let changes = on_action(ActionKind::Settle, Track::People, 30);
+        assert_eq!(
+            changes.open,
+            [(
+                DeadlineRule::R8,
+                crate::case::confirmation::APPLICATION_WINDOW
+            )]
+        );
+    }
 
     #[test]
     fn intake_opens_the_respondents_fifteen_days_and_the_court_terms() {
