@@ -16,6 +16,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod division;
+pub mod event;
 pub mod ids;
 pub mod investigator;
 pub mod organization;
