@@ -10,5 +10,7 @@ pub mod error;
 pub mod files;
 pub mod investigators;
 pub mod opinions;
+pub mod outbox;
+pub mod partners;
 pub mod pool;
 pub mod referrals;
