@@ -10,6 +10,8 @@ pub mod error;
 pub mod files;
 pub mod investigators;
 pub mod opinions;
+pub mod ops;
+pub mod organizations;
 pub mod outbox;
 pub mod partners;
 pub mod pool;
