@@ -1,12 +1,72 @@
-//! Loading a year of the official calendar.
-use ipdr_domain::calendar::YearCalendar;
+//! The official working-day calendar the deadline engine counts with: reading it, loading a
+//! year, computing a last day.
+use chrono::NaiveDate;
+use ipdr_domain::ValidationErrors;
+use ipdr_domain::access::{Action, Principal, Resource, authorize};
+use ipdr_domain::calendar::{Deadline, Period, YearCalendar};
+use ipdr_persistence::repo::calendar;
 use ipdr_persistence::begin_write;
-use ipdr_persistence::repo::calendar::{self, StoredYear};
 use ipdr_persistence::repo::cases::deadlines;
 
-use crate::service::error::AppError;
+pub use ipdr_persistence::repo::calendar::StoredYear;
+
+use crate::service::error::{AppError, AppResult, permit};
 use crate::service::unit_of_work::commit;
 use crate::state::AppState;
+
+fn may(caller: &Principal, action: Action) -> AppResult<()> {
+    permit(authorize(caller, action, &Resource::Calendar))
+}
+
+/// The loaded years, oldest first.
+///
+/// # Errors
+/// `Forbidden` if the policy refuses the caller (it lets everyone read); `Internal`.
+pub async fn list_years(state: &AppState, caller: &Principal) -> AppResult<Vec<StoredYear>> {
+    may(caller, Action::Read)?;
+    Ok(calendar::years(&state.db).await?)
+}
+
+/// One loaded year.
+///
+/// # Errors
+/// `Forbidden` if the policy refuses the caller; `NotFound` when the year is not loaded;
+/// `Internal`.
+pub async fn get_year(state: &AppState, caller: &Principal, year: i32) -> AppResult<StoredYear> {
+    may(caller, Action::Read)?;
+    calendar::get(&state.db, year)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Loads a year's holiday notice, as an administrator asks: `notice` is the year and its
+/// source as the adapter parsed them. See [`load_year`].
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; `Invalid` (the parse's errors); `Internal`.
+pub async fn load_calendar_year(
+    state: &AppState,
+    caller: &Principal,
+    notice: Result<(YearCalendar, String), ValidationErrors>,
+) -> AppResult<(StoredYear, u64)> {
+    may(caller, Action::Administer)?;
+    let (year, source) = notice?;
+    load_year(state, &year, &source).await
+}
+
+/// The last day of `period` counted from `start` (not counted), on the loaded calendar.
+///
+/// # Errors
+/// `Forbidden` if the policy refuses the caller; `Internal`.
+pub async fn compute_deadline(
+    state: &AppState,
+    caller: &Principal,
+    start: NaiveDate,
+    period: Period,
+) -> AppResult<Deadline> {
+    may(caller, Action::Read)?;
+    Ok(calendar::load(&state.db).await?.deadline(start, period))
+}
 
 /// Stores a year (replacing it) and recomputes the open deadlines that touch it, in one
 /// transaction. Returns the stored year and how many deadlines moved.

@@ -1,17 +1,29 @@
 //! Cooperation agreements and partner nodes, as administrators keep them.
 use chrono::NaiveDate;
+use ipdr_domain::access::{Action, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
 use ipdr_domain::case::IpType;
-use ipdr_domain::referral::agreement::check_terms;
+use ipdr_domain::referral::agreement::{check_settable, check_terms};
 use ipdr_domain::referral::{AgreementScope, AgreementStatus, NodeId, ReferralKind, ResponseDays};
 use ipdr_domain::{AccountId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::accounts;
-use ipdr_persistence::repo::federation::agreements::{self, Agreement};
+use ipdr_persistence::repo::federation::agreements;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::service::error::{AppError, Conflict, Versioned};
+pub use ipdr_persistence::repo::federation::agreements::Agreement;
+
+use crate::service::error::{AppError, AppResult, Conflict, Versioned, permit};
 use crate::state::AppState;
+
+/// Checks that `caller` administers the federation (partner nodes, cooperation agreements, the
+/// outbox) and may do `action` there.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator.
+pub fn administer(caller: &Principal, action: Action) -> AppResult<()> {
+    permit(authorize(caller, action, &Resource::Federation))
+}
 
 /// An agreement as an administrator enters it (or the seed file holds it).
 pub struct AgreementTerms {
@@ -209,6 +221,103 @@ pub async fn update(
     agreements::save(&state.db, &agreement, expected, state.clock.now())
         .await
         .map_err(|e| AppError::from(e).with_named_version(if_match))
+}
+
+/// Stores a new agreement, as an administrator asks.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; `Invalid` for inconsistent terms or an account
+/// that is not an active liaison officer; `Conflict` for a taken code; `Internal`.
+pub async fn create_agreement(
+    state: &AppState,
+    caller: &Principal,
+    terms: AgreementTerms,
+) -> AppResult<Agreement> {
+    administer(caller, Action::Create)?;
+    create(state, terms).await
+}
+
+/// Loads the seed agreements this node is a party to (see [`load_seeds`]), as an
+/// administrator asks. Returns (loaded, skipped) codes.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; `Internal`.
+pub async fn load_seed_agreements(
+    state: &AppState,
+    caller: &Principal,
+) -> AppResult<(Vec<String>, Vec<String>)> {
+    administer(caller, Action::Create)?;
+    load_seeds(state).await
+}
+
+/// This node's copies of its agreements, by code.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; `Internal`.
+pub async fn list_agreements(state: &AppState, caller: &Principal) -> AppResult<Vec<Agreement>> {
+    administer(caller, Action::List)?;
+    Ok(agreements::list(&state.db).await?)
+}
+
+/// One agreement.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; `NotFound`; `Internal`.
+pub async fn get_agreement(state: &AppState, caller: &Principal, id: Uuid) -> AppResult<Agreement> {
+    administer(caller, Action::Read)?;
+    agreements::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Sets an agreement's status (`expired` follows from its dates and cannot be set).
+///
+/// `if_match` is the version the caller requires, as the adapter read it: its own error for a
+/// malformed one is returned as it is, once the caller is known to be an administrator.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; then `if_match`'s error; `NotFound`; `Invalid`
+/// naming `status`; `Stale` when the agreement changed; `Internal`.
+pub async fn set_agreement_status<E: From<AppError>>(
+    state: &AppState,
+    caller: &Principal,
+    id: Uuid,
+    if_match: Result<Option<i64>, E>,
+    status: AgreementStatus,
+) -> Result<Agreement, E> {
+    administer(caller, Action::Update)?;
+    let if_match = if_match?;
+    let saved = update(state, id, if_match, |a| {
+        check_settable(status).map_err(|e| ValidationErrors::one("status", e))?;
+        a.scope.status = status;
+        Ok(())
+    })
+    .await?;
+    tracing::info!(agreement = %saved.code, status = status.as_str(), "agreement status changed");
+    Ok(saved)
+}
+
+/// Sets an agreement's liaison officers: the local liaison accounts who read and answer the
+/// referrals under it. `if_match` as for [`set_agreement_status`].
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator; then `if_match`'s error; `NotFound`; `Invalid`
+/// naming `liaisons[i]` for an account that is not an active liaison officer; `Stale` when the
+/// agreement changed; `Internal`.
+pub async fn set_agreement_liaisons<E: From<AppError>>(
+    state: &AppState,
+    caller: &Principal,
+    id: Uuid,
+    if_match: Result<Option<i64>, E>,
+    liaisons: Vec<AccountId>,
+) -> Result<Agreement, E> {
+    administer(caller, Action::Update)?;
+    let if_match = if_match?;
+    Ok(update(state, id, if_match, |a| {
+        a.liaisons = liaisons;
+        Ok(())
+    })
+    .await?)
 }
 
 #[cfg(test)]

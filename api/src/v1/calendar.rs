@@ -1,10 +1,8 @@
 //! `/api/v1/calendar`: the official working-day calendar the deadline engine counts with.
 use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::ValidationErrors;
-use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::calendar::{Period, YearCalendar};
 use ipdr_domain::validation::bounded_text;
-use ipdr_persistence::repo::calendar::{self, StoredYear};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -15,9 +13,7 @@ use super::ApiTags;
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::problem::ApiProblem;
-use crate::service;
-use crate::service::error::permit;
+use crate::service::calendar::{self as service, StoredYear};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -124,8 +120,7 @@ impl CalendarApi {
         state: Data<&AppState>,
         caller: BearerAuth,
     ) -> ApiResult<YearsFound, { status::AUTHENTICATED }> {
-        permit(authorize(&caller.0, Action::Read, &Resource::Calendar))?;
-        let years = calendar::years(&state.db).await?;
+        let years = service::list_years(&state, &caller.0).await?;
         Ok(YearsFound::Ok(Json(CalendarYears {
             years: years.into_iter().map(Into::into).collect(),
         })))
@@ -141,10 +136,7 @@ impl CalendarApi {
         caller: BearerAuth,
         year: Path<i32>,
     ) -> ApiResult<YearFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        permit(authorize(&caller.0, Action::Read, &Resource::Calendar))?;
-        let found = calendar::get(&state.db, year.0)
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
+        let found = service::get_year(&state, &caller.0, year.0).await?;
         Ok(YearFound::Ok(Json(found.into())))
     }
 
@@ -165,21 +157,17 @@ impl CalendarApi {
         YearStored,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
     > {
-        permit(authorize(
-            &caller.0,
-            Action::Administer,
-            &Resource::Calendar,
-        ))?;
         let r = body.0;
         let mut errors = ValidationErrors::default();
         let source = errors.check("source", bounded_text(&r.source, 200));
         let parsed = YearCalendar::new(year.0, r.days_off, r.makeup_workdays)
             .map_err(|e| errors.0.extend(e.0))
             .ok();
-        let (Some(source), Some(parsed)) = (source, parsed) else {
-            return Err(errors.into());
+        let notice = match (source, parsed) {
+            (Some(source), Some(parsed)) => Ok((parsed, source)),
+            _ => Err(errors),
         };
-        let (stored, moved) = service::calendar::load_year(&state, &parsed, &source).await?;
+        let (stored, moved) = service::load_calendar_year(&state, &caller.0, notice).await?;
         Ok(YearStored::Ok(Json(YearLoaded {
             year: stored.into(),
             deadlines_recomputed: moved,
@@ -200,14 +188,13 @@ impl CalendarApi {
         #[oai(validator(maximum(value = "3660")))] days: Query<u32>,
         working_days: Query<Option<bool>>,
     ) -> ApiResult<Computed, { status::AUTHENTICATED | status::BAD_REQUEST }> {
-        permit(authorize(&caller.0, Action::Read, &Resource::Calendar))?;
         let working = working_days.0.unwrap_or(false);
         let period = if working {
             Period::WorkingDays(days.0)
         } else {
             Period::CalendarDays(days.0)
         };
-        let computed = calendar::load(&state.db).await?.deadline(start.0, period);
+        let computed = service::compute_deadline(&state, &caller.0, start.0, period).await?;
         Ok(Computed::Ok(Json(DeadlineComputed {
             start: start.0,
             period_days: days.0,

@@ -9,6 +9,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use super::ApiTags;
 use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
+use crate::service::ops::{Readiness, readiness};
 use crate::state::AppState;
 
 /// How long readiness waits for the database.
@@ -59,16 +60,11 @@ impl OpsApi {
         &self,
         state: Data<&AppState>,
     ) -> ApiResult<ReadyResponse, { status::UNAVAILABLE }> {
-        match tokio::time::timeout(READY_TIMEOUT, ipdr_persistence::ping(&state.db)).await {
-            Ok(Ok(())) => Ok(ReadyResponse::Ready(Json(ProbeView {
+        match readiness(&state, READY_TIMEOUT).await {
+            Readiness::Ready => Ok(ReadyResponse::Ready(Json(ProbeView {
                 status: "ready".into(),
             }))),
-            outcome => {
-                let reason = match outcome {
-                    Ok(Err(e)) => e.to_string(),
-                    _ => "timed out".to_owned(),
-                };
-                tracing::warn!(%reason, "not ready: database unreachable");
+            Readiness::Unreachable { .. } => {
                 let mut problem =
                     ApiProblem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "Not ready")
                         .detail("the database cannot be reached");

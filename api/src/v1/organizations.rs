@@ -1,14 +1,10 @@
 //! `/api/v1/organizations`: the organisations of this instance. Administrators only.
 use chrono::{DateTime, Utc};
-use ipdr_domain::access::{Action, Resource, authorize};
-use ipdr_domain::account::check_disable_organization;
+use ipdr_domain::Status;
 use ipdr_domain::division::DivisionCode;
 use ipdr_domain::organization::{
     Jurisdiction, NewOrganization, Organization, people_mediation_days,
 };
-use ipdr_domain::{OrganizationId, Status};
-use ipdr_persistence::repo::organizations::{self, OrganizationFilter};
-use ipdr_persistence::{begin_write, commit};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -22,8 +18,7 @@ use super::wire::{CourtLevelName, IpTypeName, OrganizationKindName, StatusName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::problem::ApiProblem;
-use crate::service::error::permit;
+use crate::service::organizations::{self as service, OrganizationFilter};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -221,19 +216,10 @@ impl OrganizationsApi {
         CreatedOrganization,
         { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY | status::CONFLICT },
     > {
-        permit(authorize(
-            &caller.0,
-            Action::Create,
-            &Resource::Organizations,
-        ))?;
-        let new = body.0.try_into_domain()?;
-        let id = OrganizationId::from(Uuid::now_v7());
-        let created = organizations::insert(&state.db, id, &new, state.clock.now()).await?;
-        tracing::info!(organization = %id, "organisation created");
-        Ok(CreatedOrganization::Created(
-            Json(created.into()),
-            location(id.as_uuid()),
-        ))
+        let new = body.0.try_into_domain();
+        let created = service::create_organization(&state, &caller.0, new).await?;
+        let location = location(created.id.as_uuid());
+        Ok(CreatedOrganization::Created(Json(created.into()), location))
     }
 
     /// List organisations.
@@ -258,14 +244,13 @@ impl OrganizationsApi {
         OrganizationList,
         { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST },
     > {
-        permit(authorize(&caller.0, Action::List, &Resource::Organizations))?;
-        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let page = page_request(limit.0, cursor.0.as_deref());
         let filter = OrganizationFilter {
             kind: kind.0.map(OrganizationKindName::name),
             city: city.0,
             status: status.0.map(Status::from),
         };
-        let found = organizations::list(&state.db, &filter, page).await?;
+        let found = service::list_organizations(&state, &caller.0, &filter, page).await?;
         Ok(OrganizationList::Ok(Json(OrganizationPage {
             next_cursor: found.next_after.map(encode_cursor),
             items: found.items.into_iter().map(Into::into).collect(),
@@ -285,15 +270,7 @@ impl OrganizationsApi {
         OrganizationFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND },
     > {
-        let id = OrganizationId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Read,
-            &Resource::Organization(id),
-        ))?;
-        let found = organizations::get(&state.db, id)
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
+        let found = service::get_organization(&state, &caller.0, id.0.into()).await?;
         Ok(OrganizationFound::Ok(Json(found.into())))
     }
 
@@ -316,15 +293,8 @@ impl OrganizationsApi {
         OrganizationFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::CONFLICT },
     > {
-        let id = OrganizationId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Disable,
-            &Resource::Organization(id),
-        ))?;
-        check_disable_organization(caller.0.organization_id, id)
-            .map_err(|e| ApiProblem::conflict("cannot_disable_own_organization", e.to_string()))?;
-        set_status(&state, id, Status::Disabled).await
+        let disabled = service::disable_organization(&state, &caller.0, id.0.into()).await?;
+        Ok(OrganizationFound::Ok(Json(disabled.into())))
     }
 
     /// Change an organisation's settings.
@@ -347,22 +317,14 @@ impl OrganizationsApi {
         OrganizationFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
     > {
-        let id = OrganizationId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Update,
-            &Resource::Organization(id),
-        ))?;
         let days = body
             .0
             .people_mediation_days
             .map(people_mediation_days)
             .transpose()
-            .map_err(|e| ipdr_domain::ValidationErrors::one("people_mediation_days", e))?;
+            .map_err(|e| ipdr_domain::ValidationErrors::one("people_mediation_days", e));
         let updated =
-            organizations::set_people_mediation_days(&state.db, id, days, state.clock.now())
-                .await?
-                .ok_or_else(ApiProblem::not_found)?;
+            service::set_people_mediation_days(&state, &caller.0, id.0.into(), days).await?;
         Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 
@@ -392,28 +354,10 @@ impl OrganizationsApi {
                 | status::JSON_BODY
         },
     > {
-        let id = OrganizationId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Update,
-            &Resource::Organization(id),
-        ))?;
         let ip_types: Vec<_> = body.0.ip_types.iter().map(|t| (*t).into()).collect();
-        let jurisdiction = Jurisdiction::parse(&body.0.areas, &body.0.divisions, &ip_types)?;
-        let txn = begin_write(&state.db).await?;
-        let organization = organizations::get(&txn, id)
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
-        if organization.kind.court_level().is_none() {
-            return Err(
-                ApiProblem::conflict("not_a_court", "only courts have a jurisdiction").into(),
-            );
-        }
-        let updated = organizations::set_jurisdiction(&txn, id, &jurisdiction, state.clock.now())
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
-        commit(txn).await?;
-        tracing::info!(organization = %id, "court jurisdiction set");
+        let jurisdiction = Jurisdiction::parse(&body.0.areas, &body.0.divisions, &ip_types);
+        let updated =
+            service::set_court_jurisdiction(&state, &caller.0, id.0.into(), jurisdiction).await?;
         Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 
@@ -437,24 +381,15 @@ impl OrganizationsApi {
         OrganizationFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
     > {
-        let id = OrganizationId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Update,
-            &Resource::Organization(id),
-        ))?;
         let division = body
             .0
             .division_code
             .as_deref()
             .map(DivisionCode::parse)
             .transpose()
-            .map_err(|e| ipdr_domain::ValidationErrors::one("division_code", e))?;
+            .map_err(|e| ipdr_domain::ValidationErrors::one("division_code", e));
         let updated =
-            organizations::set_division(&state.db, id, division.as_ref(), state.clock.now())
-                .await?
-                .ok_or_else(ApiProblem::not_found)?;
-        tracing::info!(organization = %id, "organisation location set");
+            service::set_organization_location(&state, &caller.0, id.0.into(), division).await?;
         Ok(OrganizationFound::Ok(Json(updated.into())))
     }
 
@@ -476,25 +411,7 @@ impl OrganizationsApi {
         OrganizationFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND },
     > {
-        let id = OrganizationId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Enable,
-            &Resource::Organization(id),
-        ))?;
-        set_status(&state, id, Status::Active).await
+        let enabled = service::enable_organization(&state, &caller.0, id.0.into()).await?;
+        Ok(OrganizationFound::Ok(Json(enabled.into())))
     }
-}
-
-async fn set_status<const S: u32>(
-    state: &AppState,
-    id: OrganizationId,
-    status: Status,
-) -> ApiResult<OrganizationFound, S> {
-    let txn = begin_write(&state.db).await?;
-    let updated = organizations::set_status(&txn, id, status, state.clock.now()).await?;
-    commit(txn).await?;
-    let updated = updated.ok_or_else(ApiProblem::not_found)?;
-    tracing::info!(organization = %id, status = status.as_str(), "organisation status set");
-    Ok(OrganizationFound::Ok(Json(updated.into())))
 }

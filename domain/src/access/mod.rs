@@ -189,6 +189,47 @@ pub fn case_scope(principal: &Principal) -> CaseScope {
     }
 }
 
+/// Which referrals a principal may see, as a filter lists can apply in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralScope {
+    /// None at all.
+    Nothing,
+    /// A liaison officer: those under the agreements naming them, and those they sent.
+    Liaison(AccountId),
+    /// A mediator: those they sent, and those concerning their organisation's cases.
+    Mediator {
+        account: AccountId,
+        organization: OrganizationId,
+    },
+}
+
+impl ReferralScope {
+    /// Whether the referral is in scope.
+    pub fn covers(self, referral: &ReferralRef) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::Liaison(_) => referral.caller_is_agreement_liaison || referral.sent_by_caller,
+            Self::Mediator { organization, .. } => {
+                referral.sent_by_caller || referral.case_organization_id == Some(organization)
+            }
+        }
+    }
+}
+
+/// The referrals `principal` may see: liaison officers those under the agreements naming them
+/// and those they sent, mediators those they sent and those about their organisation's cases;
+/// every other role none (administrators included: they see no referral contents).
+pub fn referral_scope(principal: &Principal) -> ReferralScope {
+    match principal.role {
+        Role::Liaison => ReferralScope::Liaison(principal.account_id),
+        Role::Mediator => ReferralScope::Mediator {
+            account: principal.account_id,
+            organization: principal.organization_id,
+        },
+        Role::Admin | Role::Auditor | Role::Court | Role::Investigator => ReferralScope::Nothing,
+    }
+}
+
 /// The policy's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -320,17 +361,12 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         // sent or what concerns their organisation's case, and may supply information on an
         // outgoing referral. Everyone else — administrators included — does not see it.
         (R::Referral(referral), action) => {
-            let own_case = referral.case_organization_id == Some(principal.organization_id);
-            let liaison = principal.role == Role::Liaison
-                && (referral.caller_is_agreement_liaison || referral.sent_by_caller);
-            let mediator =
-                principal.role == Role::Mediator && (referral.sent_by_caller || own_case);
-            if !liaison && !mediator {
+            if !referral_scope(principal).covers(referral) {
                 return Decision::NotFound;
             }
             match action {
                 A::Read => true,
-                A::Update => liaison || !referral.incoming,
+                A::Update => principal.role == Role::Liaison || !referral.incoming,
                 _ => false,
             }
         }

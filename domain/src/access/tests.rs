@@ -285,6 +285,18 @@ proptest! {
     }
 
     #[test]
+    fn a_referral_list_shows_exactly_the_referrals_the_caller_may_read(
+        role in any_role(), referral in any_referral()
+    ) {
+        let caller = principal(role);
+        let readable = authorize(&caller, Action::Read, &Resource::Referral(referral));
+        prop_assert_eq!(
+            referral_scope(&caller).covers(&referral),
+            readable == Decision::Allow
+        );
+    }
+
+    #[test]
     fn only_auditors_list_the_audit_trail_and_nobody_changes_it(role in any_role(), action in any_action()) {
         let decision = authorize(&principal(role), action, &Resource::AuditTrail);
         let may = role == Role::Auditor && action == Action::List;
@@ -331,4 +343,36 @@ proptest! {
             prop_assert_eq!(decision, Decision::NotFound);
         }
     }
+}
+
+#[test]
+fn liaison_officers_and_mediators_list_referrals_by_their_own_scope_and_nobody_else_any() {
+    for role in Role::ALL {
+        let caller = principal(role);
+        let expected = match role {
+            Role::Liaison => ReferralScope::Liaison(caller.account_id),
+            Role::Mediator => ReferralScope::Mediator {
+                account: caller.account_id,
+                organization: caller.organization_id,
+            },
+            _ => ReferralScope::Nothing,
+        };
+        assert_eq!(referral_scope(&caller), expected, "{role:?}");
+    }
+    let listed = ReferralRef {
+        incoming: true,
+        caller_is_agreement_liaison: true,
+        sent_by_caller: false,
+        case_organization_id: None,
+    };
+    let own_case = ReferralRef {
+        caller_is_agreement_liaison: false,
+        case_organization_id: Some(principal(Role::Mediator).organization_id),
+        ..listed
+    };
+    let liaison = referral_scope(&principal(Role::Liaison));
+    let mediator = referral_scope(&principal(Role::Mediator));
+    assert!(liaison.covers(&listed) && !liaison.covers(&own_case));
+    assert!(mediator.covers(&own_case) && !mediator.covers(&listed));
+    assert!(!ReferralScope::Nothing.covers(&listed));
 }

@@ -7,6 +7,7 @@
 //! sender only supplies information it was asked for.
 pub mod agreement;
 pub mod deadlines;
+pub mod partner;
 
 use crate::case::{Refusal, refuse};
 

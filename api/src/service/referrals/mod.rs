@@ -1,6 +1,7 @@
 //! Referrals to and from partner nodes: sending one, taking a step on one, and applying what a
 //! partner reports. Every local change writes its federation message to the outbox in the same
 //! transaction; the delivery worker does the rest.
+mod read;
 mod receive;
 pub mod steps;
 
@@ -15,12 +16,15 @@ use ipdr_persistence::repo::cases::{self as case_repo, documents};
 use ipdr_persistence::repo::federation::agreements::{self, Agreement};
 use ipdr_persistence::repo::federation::outbox::{self, OutboxMessage, OutboxStatus};
 use ipdr_persistence::repo::federation::partners;
-use ipdr_persistence::repo::federation::referrals::{
-    self, Referral, ReferralDocument, ReferralParty,
-};
+use ipdr_persistence::repo::federation::referrals::{self, ReferralDocument};
 use ipdr_persistence::{ConnectionTrait, begin_write};
 use uuid::Uuid;
 
+pub use ipdr_persistence::repo::federation::referrals::{Referral, ReferralParty};
+pub use read::{
+    ListedReferral, Page, PageRequest, ReferralDeadline, ReferralDetail, ReferralEvent,
+    ReferralFilter, list_referrals, may_send, read_referral, send_referral, take_referral_step,
+};
 pub use receive::receive;
 
 use crate::federation::message::{Message, Step};
