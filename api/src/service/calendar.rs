@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use ipdr_domain::ValidationErrors;
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
 use ipdr_domain::calendar::{Deadline, Period, YearCalendar};
-use ipdr_persistence::repo::calendar;
 use ipdr_persistence::begin_write;
+use ipdr_persistence::repo::calendar;
 use ipdr_persistence::repo::cases::deadlines;
 
 pub use ipdr_persistence::repo::calendar::StoredYear;

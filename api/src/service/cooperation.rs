@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub use ipdr_persistence::repo::federation::agreements::Agreement;
 
 use crate::service::error::{AppError, AppResult, Conflict, Versioned, permit};
+use crate::service::unit_of_work::write;
 use crate::state::AppState;
 
 /// Checks that `caller` administers the federation (partner nodes, cooperation agreements, the
@@ -127,7 +128,10 @@ pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Agreement
         created_at: now,
         updated_at: now,
     };
-    agreements::insert(&state.db, &agreement).await?;
+    write(&state.db, async |txn| {
+        Ok(agreements::insert(txn, &agreement).await?)
+    })
+    .await?;
     tracing::info!(agreement = %agreement.code, partner = %agreement.partner_node, "cooperation agreement stored");
     Ok(agreement)
 }
@@ -218,9 +222,12 @@ pub async fn update(
     let expected = agreement.version;
     change(&mut agreement)?;
     check_liaisons(state, &agreement.liaisons).await?;
-    agreements::save(&state.db, &agreement, expected, state.clock.now())
-        .await
-        .map_err(|e| AppError::from(e).with_named_version(if_match))
+    write(&state.db, async |txn| {
+        agreements::save(txn, &agreement, expected, state.clock.now())
+            .await
+            .map_err(|e| AppError::from(e).with_named_version(if_match))
+    })
+    .await
 }
 
 /// Stores a new agreement, as an administrator asks.

@@ -8,14 +8,15 @@ use ipdr_domain::account::check_disable_organization;
 use ipdr_domain::division::DivisionCode;
 use ipdr_domain::organization::{Jurisdiction, NewOrganization, Organization};
 use ipdr_domain::{OrganizationId, Status, ValidationErrors};
+use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::organizations;
-use ipdr_persistence::{begin_write, commit};
 use uuid::Uuid;
 
 pub use ipdr_persistence::repo::organizations::OrganizationFilter;
 pub use ipdr_persistence::repo::{Page, PageRequest};
 
 use crate::service::error::{AppError, AppResult, permit};
+use crate::service::unit_of_work::{Created, commit, created, write};
 use crate::state::AppState;
 
 fn may(caller: &Principal, action: Action, id: OrganizationId) -> AppResult<()> {
@@ -35,9 +36,14 @@ pub async fn create_organization(
     permit(authorize(caller, Action::Create, &Resource::Organizations))?;
     let new = new?;
     let id = OrganizationId::from(Uuid::now_v7());
-    let created = organizations::insert(&state.db, id, &new, state.clock.now()).await?;
+    let organization = write(&state.db, async |txn| {
+        let organization = organizations::insert(txn, id, &new, state.clock.now()).await?;
+        created(Created::Organization(id));
+        Ok(organization)
+    })
+    .await?;
     tracing::info!(organization = %id, "organisation created");
-    Ok(created)
+    Ok(organization)
 }
 
 /// One page of organisations, oldest first, filtered.
@@ -133,9 +139,12 @@ pub async fn set_people_mediation_days(
 ) -> AppResult<Organization> {
     may(caller, Action::Update, id)?;
     let days = days?;
-    organizations::set_people_mediation_days(&state.db, id, days, state.clock.now())
-        .await?
-        .ok_or(AppError::NotFound)
+    write(&state.db, async |txn| {
+        organizations::set_people_mediation_days(txn, id, days, state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 /// Sets a court's jurisdiction (R9, R14), replacing what was set before.
@@ -182,9 +191,12 @@ pub async fn set_organization_location(
 ) -> AppResult<Organization> {
     may(caller, Action::Update, id)?;
     let division = division?;
-    let updated = organizations::set_division(&state.db, id, division.as_ref(), state.clock.now())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let updated = write(&state.db, async |txn| {
+        organizations::set_division(txn, id, division.as_ref(), state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
     tracing::info!(organization = %id, "organisation location set");
     Ok(updated)
 }

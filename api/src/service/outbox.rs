@@ -9,6 +9,7 @@ pub use ipdr_persistence::repo::{Page, PageRequest};
 
 use crate::service::cooperation::administer;
 use crate::service::error::{AppError, AppResult};
+use crate::service::unit_of_work::write;
 use crate::state::AppState;
 
 /// One page of messages to partners, oldest first, optionally of one `status`.
@@ -44,14 +45,18 @@ pub async fn retry_message(
 ) -> AppResult<OutboxMessage> {
     administer(caller, Action::Update)?;
     // Operational time, not the business clock: the worker compares with the real now.
-    if !outbox::retry(&state.db, id, chrono::Utc::now()).await? {
-        return Err(match outbox::get(&state.db, id).await? {
+    write(&state.db, async |txn| {
+        if outbox::retry(txn, id, chrono::Utc::now()).await? {
+            return Ok(());
+        }
+        Err(match outbox::get(txn, id).await? {
             Some(_) => {
                 AppError::refused_now("not_dead", "only a dead-lettered message can be retried")
             }
             None => AppError::NotFound,
-        });
-    }
+        })
+    })
+    .await?;
     state.outbox_wake.notify_one();
     let message = outbox::get(&state.db, id)
         .await?

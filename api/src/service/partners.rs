@@ -9,6 +9,7 @@ pub use ipdr_persistence::repo::federation::partners::{Partner, PublicKey};
 
 use crate::service::cooperation::administer;
 use crate::service::error::AppResult;
+use crate::service::unit_of_work::write;
 use crate::state::AppState;
 
 /// A partner node to register, or its new details, as an administrator enters them.
@@ -57,7 +58,10 @@ pub async fn register_partner(
     let details = check_partner(&state.node.id, &node_id, input.entry)?;
     let now = state.clock.now();
     let partner = partner(details, input.active, now, now);
-    partners::insert(&state.db, &partner).await?;
+    write(&state.db, async |txn| {
+        Ok(partners::insert(txn, &partner).await?)
+    })
+    .await?;
     tracing::info!(partner = %partner.node_id, "partner node registered");
     Ok(partner)
 }
@@ -94,7 +98,10 @@ pub async fn update_partner(
         existing.created_at,
         state.clock.now(),
     );
-    partners::update(&state.db, &partner).await?;
+    write(&state.db, async |txn| {
+        Ok(partners::update(txn, &partner).await?)
+    })
+    .await?;
     tracing::info!(partner = %partner.node_id, active = partner.active, "partner node updated");
     Ok(partner)
 }

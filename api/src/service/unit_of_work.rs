@@ -7,8 +7,8 @@
 //! record together, never one without the other.
 use ipdr_domain::audit::Outcome;
 use ipdr_domain::{AccountId, ApplicationId, CaseId, OrganizationId};
-use ipdr_persistence::DatabaseTransaction;
 use ipdr_persistence::repo::audit::{self, NewEvent};
+use ipdr_persistence::{DatabaseTransaction, Db, begin_write};
 use uuid::Uuid;
 
 use super::error::AppResult;
@@ -56,6 +56,21 @@ pub async fn commit(txn: DatabaseTransaction) -> AppResult<()> {
         crate::audit::recorded();
     }
     Ok(())
+}
+
+/// Runs `change` in a write transaction and commits it with the request's audit record: the
+/// shape of a change that is one or two statements.
+///
+/// # Errors
+/// What `change` fails with (nothing is kept then); `Internal` when the commit fails.
+pub async fn write<T>(
+    db: &Db,
+    change: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<T>,
+) -> AppResult<T> {
+    let txn = begin_write(db).await?;
+    let done = change(&txn).await?;
+    commit(txn).await?;
+    Ok(done)
 }
 
 /// What the platform did on its own, for its audit record.
