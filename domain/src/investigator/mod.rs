@@ -2,6 +2,7 @@
 //! assigned to cases by field, with conflicts, the one-procedure rule (R22), recusal (R24) and
 //! the technical opinion (R23).
 pub mod candidates;
+pub mod deadlines;
 pub mod recusal;
 pub mod stored;
 
