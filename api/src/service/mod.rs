@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod agreements;
 pub mod audit_trail;
 pub mod calendar;
+pub mod case_views;
 pub mod cases;
 pub mod confirmations;
 pub mod cooperation;

@@ -9,11 +9,8 @@ pub mod opinions;
 pub mod views;
 
 use chrono::{DateTime, Utc};
-use ipdr_domain::access::{Action, Resource, authorize, case_scope};
 use ipdr_domain::case::intake::{AgentDraft, CaseDraft, PartyDraft};
-use ipdr_domain::case::search;
 use ipdr_domain::{CaseId, OrganizationId};
-use ipdr_persistence::repo::cases::{self, CaseFilter, events};
 use poem::web::Data;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Attachment, AttachmentType, Json};
@@ -33,8 +30,7 @@ use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
 use crate::idempotency;
 use crate::problem::ApiProblem;
-use crate::service;
-use crate::service::error::permit;
+use crate::service::case_views::{self, CaseQuery};
 use crate::state::AppState;
 use views::{CasePage, CaseView, Timeline, case_view};
 
@@ -275,7 +271,7 @@ impl CasesApi {
         { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY | status::CONFLICT },
     > {
         let caller = caller.0;
-        permit(authorize(&caller, Action::Create, &Resource::Cases))?;
+        case_views::may_open(&caller)?;
         let key = idempotency::parse_key(idempotency_key.0.as_deref())?;
         let request = body.0;
         let fingerprint = idempotency::fingerprint(&request);
@@ -289,10 +285,8 @@ impl CasesApi {
             "open_case",
             &fingerprint,
             async |txn| {
-                let case =
-                    service::cases::open_in(txn, state, &caller, &draft, organization_id).await?;
-                let view = case_view(txn, &caller, case, state.clock.today()).await?;
-                view.to_json().ok_or_else(ApiProblem::internal)
+                let opened = case_views::open(txn, state, &caller, &draft, organization_id).await?;
+                case_view(opened).to_json().ok_or_else(ApiProblem::internal)
             },
         )
         .await?;
@@ -334,21 +328,19 @@ impl CasesApi {
     ) -> ApiResult<CaseList, { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST }>
     {
         let caller = caller.0;
-        permit(authorize(&caller, Action::List, &Resource::Cases))?;
+        case_views::may_list(&caller)?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let filter = CaseFilter {
-            scope: case_scope(&caller),
+        let query = CaseQuery {
             status: status.0.map(Into::into),
             track: track.0.map(Into::into),
             ip_type: ip_type.0.map(Into::into),
             assigned_to: assigned_to.0.map(Into::into),
             overdue: overdue.0,
-            today: state.clock.today(),
             created_from: created_from.0,
             created_before: created_before.0,
-            query: q.0.as_deref().map(search::normalize),
+            text: q.0,
         };
-        let found = cases::list(&state.db, &filter, page).await?;
+        let found = case_views::list(&state, &caller, query, page).await?;
         Ok(CaseList::Ok(Json(CasePage {
             next_cursor: found.next_after.map(encode_cursor),
             items: found.items.into_iter().map(Into::into).collect(),
@@ -367,9 +359,7 @@ impl CasesApi {
         caller: BearerAuth,
         id: Path<Uuid>,
     ) -> ApiResult<CaseFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
-        let view = case_view(&state.db, &caller.0, case, state.clock.today()).await?;
+        let view = case_view(case_views::get(&state, &caller.0, CaseId::from(id.0)).await?);
         let tag = etag(view.version);
         Ok(CaseFound::Ok(Json(view), tag))
     }
@@ -391,10 +381,7 @@ impl CasesApi {
         id: Path<Uuid>,
     ) -> ApiResult<TimelineFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
     {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::ReadTimeline)
-                .await?;
-        let events = events::list(&state.db, case.id).await?;
+        let (case, events) = case_views::timeline(&state, &caller.0, CaseId::from(id.0)).await?;
         Ok(TimelineFound::Ok(Json(Timeline {
             case_id: case.id.as_uuid(),
             events: events.into_iter().map(Into::into).collect(),

@@ -1,19 +1,14 @@
 //! How cases look on the wire. Parties' identity numbers, phones and addresses are masked for
 //! callers the policy does not let read personal data (auditors).
 use chrono::{DateTime, NaiveDate, Utc};
-use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize};
 use ipdr_domain::calendar::Period;
 use ipdr_domain::case::agreement::{Signer, required_signers};
 use ipdr_domain::case::intake::Party;
-use ipdr_domain::case::masking::mask;
 use ipdr_domain::case::stored::{Actor, Agreement, Case, CaseDeadline, CaseEvent, Document};
-use ipdr_persistence::ConnectionTrait;
-use ipdr_persistence::repo::cases::{agreement, assignments, deadlines};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-use crate::problem::ApiProblem;
-use crate::service::cases::case_ref;
+use crate::service::case_views::CaseDetail;
 use crate::v1::wire::{
     CaseStatusName, ConsentName, CourtProcedureName, DeadlineStatusName, DocumentKindName,
     IdDocumentKindName, IpTypeName, PartyKindName, RouteName, SideName, SignatureMethodName,
@@ -197,17 +192,6 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn masked_parties(caller: &Principal, case: &Case, reference: CaseRef) -> (bool, Vec<PartyView>) {
-    let masked =
-        authorize(caller, Action::ReadPersonalData, &Resource::Case(reference)) != Decision::Allow;
-    let parties = case
-        .parties
-        .iter()
-        .map(|p| PartyView::from(if masked { mask(p) } else { p.clone() }))
-        .collect();
-    (masked, parties)
-}
-
 fn summary(agreement: &Agreement, case: &Case) -> AgreementSummary {
     let required = u32::try_from(required_signers(&case.parties).len()).unwrap_or(u32::MAX);
     AgreementSummary {
@@ -219,22 +203,18 @@ fn summary(agreement: &Agreement, case: &Case) -> AgreementSummary {
     }
 }
 
-/// The full view of a case for `caller`, with its deadlines, assignments and agreement.
-///
-/// # Errors
-/// 500.
-pub async fn case_view(
-    db: &impl ConnectionTrait,
-    caller: &Principal,
-    case: Case,
-    today: NaiveDate,
-) -> Result<CaseView, ApiProblem> {
-    let deadlines = deadlines::of_case(db, case.id).await?;
-    let assigned = assignments::of_case(db, case.id).await?;
-    let agreement = agreement::get(db, case.id).await?;
-    let reference = case_ref(db, caller, &case).await?;
-    let (personal_data_masked, parties) = masked_parties(caller, &case, reference);
-    Ok(CaseView {
+/// The full view of a case as its caller may see it, with its deadlines, assignments and
+/// agreement.
+pub fn case_view(detail: CaseDetail) -> CaseView {
+    let CaseDetail {
+        case,
+        personal_data_masked,
+        deadlines,
+        assigned_mediators,
+        agreement,
+        today,
+    } = detail;
+    CaseView {
         id: case.id.as_uuid(),
         agreement: agreement.as_ref().map(|a| summary(a, &case)),
         case_number: case.case_number,
@@ -249,16 +229,16 @@ pub async fn case_view(
         court_procedure: case.court_procedure.map(Into::into),
         amount_fen: case.amount_fen,
         claims: case.claims,
-        parties,
+        parties: case.parties.into_iter().map(PartyView::from).collect(),
         consent: case.consent.into(),
         reason: case.reason,
         routes: case.routes.into_iter().map(Into::into).collect(),
         withdrawn_by: case.withdrawn_by.map(Into::into),
         enforceable: case.enforceable,
         returned_on: case.returned_on,
-        assigned_mediators: assigned
+        assigned_mediators: assigned_mediators
             .into_iter()
-            .map(|a| a.account_id.as_uuid())
+            .map(|a| a.as_uuid())
             .collect(),
         deadlines: deadlines
             .into_iter()
@@ -268,7 +248,7 @@ pub async fn case_view(
         version: case.version,
         created_at: case.created_at,
         updated_at: case.updated_at,
-    })
+    }
 }
 
 /// A party in a list: who, not how to reach them.
