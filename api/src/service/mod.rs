@@ -2,6 +2,7 @@
 //! parsing; the rules come from `ipdr_domain`, the storage from `ipdr_persistence`.
 pub mod accounts;
 pub mod agreements;
+pub mod application_views;
 pub mod audit_trail;
 pub mod calendar;
 pub mod case_views;
