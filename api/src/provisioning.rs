@@ -2,14 +2,13 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use ipdr_domain::AccountId;
 use ipdr_domain::account::{Account, NewAccount, NewPassword};
 use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::Db;
-use ipdr_persistence::repo::{accounts, organizations};
 
 use crate::auth::password::PasswordHasher;
 use crate::problem::ApiProblem;
+use crate::service;
 
 /// Hashes a new password on the blocking pool.
 ///
@@ -19,13 +18,7 @@ pub async fn hash(
     hasher: &Arc<PasswordHasher>,
     password: &NewPassword,
 ) -> Result<String, ApiProblem> {
-    hasher
-        .hash(password.expose().to_owned())
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            ApiProblem::internal()
-        })
+    Ok(service::accounts::hash(hasher, password).await?)
 }
 
 /// Checks the organisation against the role, hashes the password and stores the account.
@@ -53,8 +46,5 @@ pub async fn insert_account(
     password_hash: String,
     now: DateTime<Utc>,
 ) -> Result<Account, ApiProblem> {
-    let organization = organizations::get(db, new.organization_id).await?;
-    new.check_organization(organization.map(|o| (o.kind, o.status)))?;
-    let id = AccountId::from(uuid::Uuid::now_v7());
-    Ok(accounts::insert(db, id, new, password_hash, now).await?)
+    Ok(service::accounts::insert(db, new, password_hash, now).await?)
 }

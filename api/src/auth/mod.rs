@@ -6,7 +6,7 @@ pub mod tokens;
 
 use std::net::IpAddr;
 
-use ipdr_domain::access::Principal;
+use ipdr_domain::access::{Action, Principal, Resource, authorize};
 use ipdr_domain::account::{NewPassword, Username};
 use ipdr_domain::{AccountId, ValidationErrors};
 use ipdr_persistence::repo::accounts;
@@ -114,7 +114,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal, Ap
 /// login throttle, so a stolen token cannot be used to guess the password.
 ///
 /// # Errors
-/// 422 on `current_password` when it is wrong, 422 on `new_password` when it is too weak,
+/// 403 when the caller may not change a password, 422 on `current_password` when it is wrong, 422 on `new_password` when it is too weak,
 /// 429 when throttled, 500.
 pub async fn change_password(
     state: &AppState,
@@ -123,6 +123,7 @@ pub async fn change_password(
     new: &str,
     address: Option<IpAddr>,
 ) -> Result<(), ApiProblem> {
+    crate::service::error::permit(authorize(caller, Action::ChangePassword, &Resource::Caller))?;
     let new = NewPassword::parse(new).map_err(|e| ValidationErrors::one("new_password", e))?;
     let account = accounts::get(&state.db, caller.account_id)
         .await?

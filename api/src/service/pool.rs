@@ -1,25 +1,32 @@
-//! The technical investigator pool: profiles, managed by administrators.
-use ipdr_domain::investigator::stored::Profile;
-use ipdr_domain::investigator::{ProfileInput, check_pool_account};
+//! The technical investigator pool: profiles, managed by administrators; and each
+//! investigator's own declared conflicts.
+use ipdr_domain::access::{Action, Principal, Resource, authorize};
+use ipdr_domain::investigator::stored::{Profile, StoredConflict};
+use ipdr_domain::investigator::{DeclaredConflict, ProfileInput, check_pool_account};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::{accounts, investigators, organizations};
 
-use crate::service::error::AppError;
+use crate::service::error::{AppError, AppResult, permit};
+use crate::service::paging::{Page, PageRequest};
 use crate::state::AppState;
 
 /// Adds an investigator account to the pool, reporting every problem of the request at once
 /// (`input` carries the profile's own).
 ///
+/// Administrators only.
+///
 /// # Errors
-/// `Invalid` (profile, `account_id`, `contributed_by`), `Conflict` when the account has a
-/// profile already, `Internal`.
+/// `Forbidden`; `Invalid` (profile, `account_id`, `contributed_by`), `Conflict` when the
+/// account has a profile already, `Internal`.
 pub async fn add(
     state: &AppState,
+    caller: &Principal,
     account: AccountId,
     input: Result<ProfileInput, ValidationErrors>,
     contributed_by: OrganizationId,
 ) -> Result<Profile, AppError> {
+    permit(authorize(caller, Action::Create, &Resource::Investigators))?;
     let (input, mut errors) = match input {
         Ok(input) => (Some(input), ValidationErrors::default()),
         Err(errors) => (None, errors),
@@ -51,17 +58,27 @@ pub async fn add(
     profile(state, account).await
 }
 
-/// Changes a profile.
+/// Changes a profile (administrators only): fields, affiliation, load limit, active or not.
+/// `input` is the profile as parsed: the caller's right is checked before its faults are
+/// reported.
 ///
 /// # Errors
-/// `NotFound` for an account outside the pool, `Internal`.
+/// `Forbidden`, `Invalid`, `NotFound` for an account outside the pool, `Internal`.
 pub async fn update(
     state: &AppState,
+    caller: &Principal,
     account: AccountId,
-    input: &ProfileInput,
+    input: Result<ProfileInput, ValidationErrors>,
     active: bool,
 ) -> Result<Profile, AppError> {
-    if !investigators::update_profile(&state.db, account, input, active, state.clock.now()).await? {
+    permit(authorize(
+        caller,
+        Action::Update,
+        &Resource::Investigator(account),
+    ))?;
+    let input = input?;
+    if !investigators::update_profile(&state.db, account, &input, active, state.clock.now()).await?
+    {
         return Err(AppError::NotFound);
     }
     profile(state, account).await
@@ -72,4 +89,85 @@ async fn profile(state: &AppState, account: AccountId) -> Result<Profile, AppErr
     investigators::get_profile(&state.db, account)
         .await?
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))
+}
+
+/// Whether `caller` may list the pool (administrators only).
+///
+/// # Errors
+/// `Forbidden`.
+pub fn may_list(caller: &Principal) -> AppResult<()> {
+    permit(authorize(caller, Action::List, &Resource::Investigators))
+}
+
+/// One page of the pool.
+///
+/// # Errors
+/// `Forbidden`, `Internal`.
+pub async fn list(
+    state: &AppState,
+    caller: &Principal,
+    page: PageRequest,
+) -> AppResult<Page<Profile>> {
+    may_list(caller)?;
+    Ok(investigators::list_profiles(&state.db, page).await?)
+}
+
+/// An investigator's profile, for administrators and the investigator themselves.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Internal`.
+pub async fn get(state: &AppState, caller: &Principal, account: AccountId) -> AppResult<Profile> {
+    permit(authorize(
+        caller,
+        Action::Read,
+        &Resource::Investigator(account),
+    ))?;
+    investigators::get_profile(&state.db, account)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The conflicts the calling investigator declared.
+///
+/// # Errors
+/// `Forbidden` for anyone but an investigator, `Internal`.
+pub async fn own_conflicts(state: &AppState, caller: &Principal) -> AppResult<Vec<StoredConflict>> {
+    permit(authorize(caller, Action::Read, &Resource::OwnConflicts))?;
+    Ok(investigators::conflicts(&state.db, caller.account_id).await?)
+}
+
+/// Declares a conflict of the calling investigator; from now on they are neither proposed for
+/// nor assignable to a case where it matches a party. `conflict` is the declaration as parsed:
+/// the caller's right is checked before its faults are reported.
+///
+/// # Errors
+/// `Forbidden`, `Invalid`, `Internal`.
+pub async fn declare_conflict(
+    state: &AppState,
+    caller: &Principal,
+    conflict: Result<DeclaredConflict, ValidationErrors>,
+) -> AppResult<StoredConflict> {
+    permit(authorize(caller, Action::Update, &Resource::OwnConflicts))?;
+    let conflict = conflict?;
+    Ok(
+        investigators::add_conflict(&state.db, caller.account_id, &conflict, state.clock.now())
+            .await?,
+    )
+}
+
+/// Withdraws one of the calling investigator's declared conflicts.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` when the caller declared no such conflict, `Internal`.
+pub async fn withdraw_conflict(
+    state: &AppState,
+    caller: &Principal,
+    id: uuid::Uuid,
+) -> AppResult<()> {
+    permit(authorize(caller, Action::Update, &Resource::OwnConflicts))?;
+    if investigators::delete_conflict(&state.db, caller.account_id, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }

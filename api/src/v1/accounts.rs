@@ -1,10 +1,7 @@
 //! `/api/v1/accounts`: user accounts of this instance. Administrators only.
 use chrono::{DateTime, Utc};
-use ipdr_domain::access::{Action, Resource, authorize};
-use ipdr_domain::account::{Account, DisableError, NewAccount, NewPassword, Role};
+use ipdr_domain::account::{Account, NewAccount, NewPassword, Role};
 use ipdr_domain::{AccountId, OrganizationId, Status, ValidationErrors};
-use ipdr_persistence::repo::accounts::{self, AccountFilter, DisableOutcome};
-use ipdr_persistence::{begin_write, commit};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -18,9 +15,7 @@ use super::wire::{RoleName, StatusName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::problem::ApiProblem;
-use crate::provisioning;
-use crate::service::error::permit;
+use crate::service::accounts::{self, AccountFilter};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -144,19 +139,15 @@ impl AccountsApi {
         CreatedAccount,
         { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY | status::CONFLICT },
     > {
-        permit(authorize(&caller.0, Action::Create, &Resource::Accounts))?;
         let r = body.0;
-        let organization_id = OrganizationId::from(r.organization_id);
         let new = NewAccount::parse(
             &r.username,
             &r.display_name,
             r.role.into(),
-            organization_id,
+            OrganizationId::from(r.organization_id),
             &r.password,
-        )?;
-        let created =
-            provisioning::create_account(&state.db, &state.hasher, &new, state.clock.now()).await?;
-        tracing::info!(account = %created.id, role = created.role.as_str(), "account created");
+        );
+        let created = accounts::create(&state, &caller.0, new).await?;
         let location = format!("/api/v1/accounts/{}", created.id);
         Ok(CreatedAccount::Created(Json(created.into()), location))
     }
@@ -181,14 +172,14 @@ impl AccountsApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<AccountList, { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST }>
     {
-        permit(authorize(&caller.0, Action::List, &Resource::Accounts))?;
+        accounts::may_list(&caller.0)?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
         let filter = AccountFilter {
             role: role.0.map(Role::from),
             organization_id: organization_id.0.map(OrganizationId::from),
             status: status.0.map(Status::from),
         };
-        let found = accounts::list(&state.db, &filter, page).await?;
+        let found = accounts::list(&state, &caller.0, &filter, page).await?;
         Ok(AccountList::Ok(Json(AccountPage {
             next_cursor: found.next_after.map(encode_cursor),
             items: found.items.into_iter().map(Into::into).collect(),
@@ -206,11 +197,7 @@ impl AccountsApi {
         id: Path<Uuid>,
     ) -> ApiResult<AccountFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
     {
-        let id = AccountId::from(id.0);
-        permit(authorize(&caller.0, Action::Read, &Resource::Account(id)))?;
-        let found = accounts::get(&state.db, id)
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
+        let found = accounts::get(&state, &caller.0, AccountId::from(id.0)).await?;
         Ok(AccountFound::Ok(Json(found.into())))
     }
 
@@ -233,31 +220,8 @@ impl AccountsApi {
         AccountFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::CONFLICT },
     > {
-        let id = AccountId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Disable,
-            &Resource::Account(id),
-        ))?;
-        let txn = begin_write(&state.db).await?;
-        let outcome = accounts::disable(&txn, caller.0.account_id, id, state.clock.now()).await?;
-        commit(txn).await?;
-        match outcome {
-            DisableOutcome::Disabled(account) => {
-                tracing::info!(account = %id, "account disabled");
-                Ok(AccountFound::Ok(Json(account.into())))
-            }
-            DisableOutcome::NotFound => Err(ApiProblem::not_found().into()),
-            DisableOutcome::Refused(refusal) => {
-                let code = match refusal {
-                    DisableError::LastAdmin => "last_admin",
-                    DisableError::OwnAccount | DisableError::OwnOrganization => {
-                        "cannot_disable_self"
-                    }
-                };
-                Err(ApiProblem::conflict(code, refusal.to_string()).into())
-            }
-        }
+        let disabled = accounts::disable(&state, &caller.0, AccountId::from(id.0)).await?;
+        Ok(AccountFound::Ok(Json(disabled.into())))
     }
 
     /// Enable an account.
@@ -272,12 +236,7 @@ impl AccountsApi {
         id: Path<Uuid>,
     ) -> ApiResult<AccountFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
     {
-        let id = AccountId::from(id.0);
-        permit(authorize(&caller.0, Action::Enable, &Resource::Account(id)))?;
-        let enabled = accounts::enable(&state.db, id, state.clock.now())
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
-        tracing::info!(account = %id, "account enabled");
+        let enabled = accounts::enable(&state, &caller.0, AccountId::from(id.0)).await?;
         Ok(AccountFound::Ok(Json(enabled.into())))
     }
 
@@ -300,19 +259,9 @@ impl AccountsApi {
         PasswordReset,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
     > {
-        let id = AccountId::from(id.0);
-        permit(authorize(
-            &caller.0,
-            Action::ResetPassword,
-            &Resource::Account(id),
-        ))?;
         let password = NewPassword::parse(&body.0.new_password)
-            .map_err(|e| ValidationErrors::one("new_password", e))?;
-        let hash = provisioning::hash(&state.hasher, &password).await?;
-        accounts::set_password(&state.db, id, hash, state.clock.now())
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
-        tracing::info!(account = %id, "password reset by an administrator");
+            .map_err(|e| ValidationErrors::one("new_password", e));
+        accounts::reset_password(&state, &caller.0, AccountId::from(id.0), password).await?;
         Ok(PasswordReset::Reset)
     }
 }

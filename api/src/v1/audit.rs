@@ -1,6 +1,4 @@
 //! `/api/v1/audit-records`: the audit trail, for auditors.
-use ipdr_domain::access::{Action, Resource, authorize};
-use ipdr_persistence::repo::audit;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
@@ -9,7 +7,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use super::ApiTags;
 use crate::auth::BearerAuth;
 use crate::error::{ApiResult, status};
-use crate::service::error::permit;
+use crate::service::audit_trail;
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -83,18 +81,11 @@ impl AuditApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
     ) -> ApiResult<AuditList, { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST }>
     {
-        permit(authorize(&caller.0, Action::List, &Resource::AuditTrail))?;
         let size = super::paging::limit(limit.0);
-        let mut records = audit::recent(&state.db, before.0, size + 1).await?;
-        let more = records.len() as u64 > size;
-        records.truncate(usize::try_from(size).unwrap_or(usize::MAX));
-        let next_before = if more {
-            records.last().map(|r| r.id)
-        } else {
-            None
-        };
+        let page = audit_trail::recent(&state, &caller.0, before.0, size).await?;
         Ok(AuditList::Ok(Json(AuditPage {
-            items: records
+            items: page
+                .records
                 .into_iter()
                 .map(|r| AuditRecordView {
                     id: r.id,
@@ -110,7 +101,7 @@ impl AuditApi {
                     detail: r.detail,
                 })
                 .collect(),
-            next_before,
+            next_before: page.next_before,
         })))
     }
 }

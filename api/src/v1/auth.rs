@@ -1,8 +1,6 @@
 //! `/api/v1/auth`: logging in, who am I, changing one's own password.
 use std::net::IpAddr;
 
-use ipdr_domain::access::{Action, Resource, authorize};
-use ipdr_persistence::repo::{accounts, organizations};
 use poem::web::{Data, RemoteAddr};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -14,8 +12,7 @@ use super::organizations::OrganizationView;
 use crate::auth::{self, BearerAuth};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::problem::ApiProblem;
-use crate::service::error::permit;
+use crate::service;
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -130,14 +127,7 @@ impl AuthApi {
         state: Data<&AppState>,
         caller: BearerAuth,
     ) -> ApiResult<MeResponse, { status::AUTHENTICATED }> {
-        let caller = caller.0;
-        permit(authorize(&caller, Action::Read, &Resource::Caller))?;
-        let account = accounts::get(&state.db, caller.account_id)
-            .await?
-            .ok_or_else(ApiProblem::unauthenticated)?;
-        let organization = organizations::get(&state.db, caller.organization_id)
-            .await?
-            .ok_or_else(ApiProblem::unauthenticated)?;
+        let (account, organization) = service::accounts::me(&state, &caller.0).await?;
         Ok(MeResponse::Ok(Json(MeView {
             account: account.into(),
             organization: organization.into(),
@@ -161,11 +151,6 @@ impl AuthApi {
         { status::AUTHENTICATED | status::JSON_BODY | status::TOO_MANY_REQUESTS },
     > {
         let caller = caller.0;
-        permit(authorize(
-            &caller,
-            Action::ChangePassword,
-            &Resource::Caller,
-        ))?;
         let ChangePasswordRequest {
             current_password,
             new_password,

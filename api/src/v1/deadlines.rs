@@ -2,9 +2,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
-use ipdr_domain::access::{Action, Resource, authorize, case_scope};
 use ipdr_domain::case::deadlines::DeadlineRule;
-use ipdr_persistence::repo::cases::deadlines::{self, DeadlineCursor, DeadlineFilter};
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
@@ -17,7 +15,7 @@ use super::wire::DeadlineStatusName;
 use crate::auth::BearerAuth;
 use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
-use crate::service::error::permit;
+use crate::service::deadlines::{self, DeadlineCursor, DeadlineQuery};
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -103,25 +101,30 @@ impl DeadlinesApi {
     ) -> ApiResult<DeadlineList, { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST }>
     {
         let caller = caller.0;
-        permit(authorize(&caller, Action::List, &Resource::Cases))?;
+        deadlines::may_list(&caller)?;
         let after = cursor.0.as_deref().map(decode).transpose()?;
-        let today = state.clock.today();
-        let filter = DeadlineFilter {
-            scope: case_scope(&caller),
+        let query = DeadlineQuery {
             status: Some(status.0.unwrap_or(DeadlineStatusName::Open).into()),
             due_from: due_from.0,
             due_to: due_to.0,
             overdue: overdue.0,
-            today,
         };
-        let (items, next) =
-            deadlines::list(&state.db, &filter, after.as_ref(), paging::limit(limit.0)).await?;
+        let found = deadlines::list(
+            &state,
+            &caller,
+            query,
+            after.as_ref(),
+            paging::limit(limit.0),
+        )
+        .await?;
+        let today = found.today;
         Ok(DeadlineList::Ok(Json(DeadlinePage {
-            items: items
+            items: found
+                .items
                 .into_iter()
                 .map(|d| DeadlineView::new(d, today))
                 .collect(),
-            next_cursor: next.as_ref().map(encode),
+            next_cursor: found.next.as_ref().map(encode),
         })))
     }
 }

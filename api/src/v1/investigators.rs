@@ -1,11 +1,9 @@
 //! `/api/v1/investigators`: the technical investigator pool (administrators) and each
 //! investigator's own declared conflicts.
 use chrono::{DateTime, Utc};
-use ipdr_domain::access::{Action, Resource, authorize};
 use ipdr_domain::investigator::stored::{Profile, StoredConflict};
 use ipdr_domain::investigator::{DeclaredConflict, ProfileInput};
 use ipdr_domain::{AccountId, OrganizationId, ValidationErrors};
-use ipdr_persistence::repo::investigators;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -19,9 +17,7 @@ use super::wire::{AffiliationName, ConflictKindName, TechnicalFieldName};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::problem::ApiProblem;
-use crate::service;
-use crate::service::error::permit;
+use crate::service::pool;
 use crate::state::AppState;
 
 #[derive(Default)]
@@ -205,14 +201,10 @@ impl InvestigatorsApi {
         InvestigatorCreated,
         { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY | status::CONFLICT },
     > {
-        permit(authorize(
-            &caller.0,
-            Action::Create,
-            &Resource::Investigators,
-        ))?;
         let r = body.0;
-        let created = service::pool::add(
+        let created = pool::add(
             &state,
+            &caller.0,
             AccountId::from(r.account_id),
             profile_input(r.fields, r.affiliation, r.max_assignments),
             OrganizationId::from(r.contributed_by),
@@ -235,9 +227,9 @@ impl InvestigatorsApi {
         InvestigatorList,
         { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST },
     > {
-        permit(authorize(&caller.0, Action::List, &Resource::Investigators))?;
+        pool::may_list(&caller.0)?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let found = investigators::list_profiles(&state.db, page).await?;
+        let found = pool::list(&state, &caller.0, page).await?;
         Ok(InvestigatorList::Ok(Json(InvestigatorPage {
             next_cursor: found.next_after.map(encode_cursor),
             items: found.items.into_iter().map(Into::into).collect(),
@@ -261,15 +253,7 @@ impl InvestigatorsApi {
         InvestigatorFound,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND },
     > {
-        let account = AccountId::from(account_id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Read,
-            &Resource::Investigator(account),
-        ))?;
-        let found = investigators::get_profile(&state.db, account)
-            .await?
-            .ok_or_else(ApiProblem::not_found)?;
+        let found = pool::get(&state, &caller.0, AccountId::from(account_id.0)).await?;
         Ok(InvestigatorFound::Ok(Json(found.into())))
     }
 
@@ -292,14 +276,9 @@ impl InvestigatorsApi {
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
     > {
         let account = AccountId::from(account_id.0);
-        permit(authorize(
-            &caller.0,
-            Action::Update,
-            &Resource::Investigator(account),
-        ))?;
         let r = body.0;
-        let input = profile_input(r.fields, r.affiliation, r.max_assignments)?;
-        let found = service::pool::update(&state, account, &input, r.active).await?;
+        let input = profile_input(r.fields, r.affiliation, r.max_assignments);
+        let found = pool::update(&state, &caller.0, account, input, r.active).await?;
         Ok(InvestigatorFound::Ok(Json(found.into())))
     }
 
@@ -316,8 +295,7 @@ impl InvestigatorsApi {
         state: Data<&AppState>,
         caller: BearerAuth,
     ) -> ApiResult<Conflicts, { status::AUTHENTICATED | status::FORBIDDEN }> {
-        permit(authorize(&caller.0, Action::Read, &Resource::OwnConflicts))?;
-        let items = investigators::conflicts(&state.db, caller.0.account_id).await?;
+        let items = pool::own_conflicts(&state, &caller.0).await?;
         Ok(Conflicts::Ok(Json(ConflictList {
             items: items.into_iter().map(Into::into).collect(),
         })))
@@ -342,20 +320,9 @@ impl InvestigatorsApi {
         ConflictDeclared,
         { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY },
     > {
-        permit(authorize(
-            &caller.0,
-            Action::Update,
-            &Resource::OwnConflicts,
-        ))?;
         let r = body.0;
-        let conflict = DeclaredConflict::parse(r.kind.into(), &r.value, &r.relationship)?;
-        let stored = investigators::add_conflict(
-            &state.db,
-            caller.0.account_id,
-            &conflict,
-            state.clock.now(),
-        )
-        .await?;
+        let conflict = DeclaredConflict::parse(r.kind.into(), &r.value, &r.relationship);
+        let stored = pool::declare_conflict(&state, &caller.0, conflict).await?;
         Ok(ConflictDeclared::Created(Json(stored.into())))
     }
 
@@ -376,15 +343,7 @@ impl InvestigatorsApi {
         ConflictWithdrawn,
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND },
     > {
-        permit(authorize(
-            &caller.0,
-            Action::Update,
-            &Resource::OwnConflicts,
-        ))?;
-        if investigators::delete_conflict(&state.db, caller.0.account_id, id.0).await? {
-            Ok(ConflictWithdrawn::Gone)
-        } else {
-            Err(ApiProblem::not_found().into())
-        }
+        pool::withdraw_conflict(&state, &caller.0, id.0).await?;
+        Ok(ConflictWithdrawn::Gone)
     }
 }

@@ -1,10 +1,10 @@
 //! Keyset pagination: `limit` (1–100, default 50) and an opaque `cursor` from the previous page.
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ipdr_persistence::repo::PageRequest;
 use uuid::Uuid;
 
 use crate::problem::ApiProblem;
+use crate::service::paging::PageRequest;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 100;

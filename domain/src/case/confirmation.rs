@@ -77,6 +77,23 @@ named_enum! {
     }
 }
 
+impl RefusalGround {
+    /// R13: a refusal of confirmation names its ground; `None` is refused, listing every
+    /// ground there is.
+    ///
+    /// # Errors
+    /// `required` when no ground is named.
+    pub fn required(ground: Option<Self>) -> Result<Self, Invalid> {
+        ground.ok_or_else(|| {
+            let grounds: Vec<&str> = Self::ALL.iter().map(|g| g.as_str()).collect();
+            Invalid::new(
+                "required",
+                format!("R13: a refusal names its ground ({})", grounds.join(", ")),
+            )
+        })
+    }
+}
+
 named_enum! {
     /// Why a court is eligible to confirm a case's agreement (R9, R14).
     pub enum EligibilityGround {
@@ -623,6 +640,49 @@ impl Application {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_without_a_ground_lists_every_r13_ground() {
+        assert_eq!(
+            RefusalGround::required(Some(RefusalGround::NotVoluntary)),
+            Ok(RefusalGround::NotVoluntary)
+        );
+        let Err(missing) = RefusalGround::required(None) else {
+            panic!("a refusal without a ground was accepted");
+        };
+        assert_eq!(missing.code, "required");
+        let listed = missing
+            .message
+            .strip_prefix("R13: a refusal names its ground (")
+            .and_then(|m| m.strip_suffix(')'))
+            .unwrap();
+        let listed: Vec<&str> = listed.split(", ").collect();
+        let every: Vec<&str> = [
+            RefusalGround::ViolatesMandatoryLaw,
+            RefusalGround::HarmsStateInterest,
+            RefusalGround::HarmsPublicInterest,
+            RefusalGround::HarmsThirdPartyInterest,
+            RefusalGround::OffendsPublicOrder,
+            RefusalGround::NotVoluntary,
+            RefusalGround::UnclearContent,
+        ]
+        .into_iter()
+        .map(|g| {
+            // A new ground fails to compile here until it is listed above.
+            match g {
+                RefusalGround::ViolatesMandatoryLaw
+                | RefusalGround::HarmsStateInterest
+                | RefusalGround::HarmsPublicInterest
+                | RefusalGround::HarmsThirdPartyInterest
+                | RefusalGround::OffendsPublicOrder
+                | RefusalGround::NotVoluntary
+                | RefusalGround::UnclearContent => g.as_str(),
+            }
+        })
+        .collect();
+        assert_eq!(listed, every);
+        assert_eq!(listed.len(), RefusalGround::ALL.len());
+    }
     use uuid::Uuid;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

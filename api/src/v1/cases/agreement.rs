@@ -3,7 +3,6 @@ use ipdr_domain::CaseId;
 use ipdr_domain::access::Action;
 use ipdr_domain::case::agreement::{AgreementContent, Signer};
 use ipdr_domain::validation::Invalid;
-use ipdr_persistence::repo::cases::agreement;
 use poem::web::Data;
 use poem_openapi::param::{Header, Path};
 use poem_openapi::payload::Json;
@@ -128,15 +127,9 @@ impl CaseAgreementApi {
         id: Path<Uuid>,
     ) -> ApiResult<AgreementFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
     {
-        let case = service::cases::authorized(
-            &state,
-            &caller.0,
-            CaseId::from(id.0),
-            Action::ReadAgreement,
-        )
-        .await?;
-        let stored = agreement::get(&state.db, case.id)
-            .await?
+        let (case, stored) =
+            service::case_views::agreement(&state, &caller.0, CaseId::from(id.0)).await?;
+        let stored = stored
             .ok_or_else(|| ApiProblem::not_found().detail("no agreement has been recorded"))?;
         Ok(AgreementFound::Ok(Json(agreement_view(&case, stored))))
     }

@@ -16,7 +16,7 @@ use super::views::{CaseView, case_view};
 use super::{etag, if_match};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
-use crate::error::{ApiError, ApiResult, status};
+use crate::error::{ApiResult, status};
 use crate::problem::ApiProblem;
 use crate::service;
 use crate::state::AppState;
@@ -139,9 +139,7 @@ async fn moved<const S: u32>(
     caller: &Principal,
     case: ipdr_domain::case::stored::Case,
 ) -> ApiResult<CaseMoved, S> {
-    let view = case_view(&state.db, caller, case, state.clock.today())
-        .await
-        .map_err(ApiError::from)?;
+    let view = case_view(service::case_views::detail(state, caller, case).await?);
     let tag = etag(view.version);
     Ok(CaseMoved::Ok(Json(view), tag))
 }

@@ -3,20 +3,18 @@
 pub mod agreement;
 pub mod assignments;
 pub mod documents;
+mod headers;
 pub mod investigators;
 pub mod lifecycle;
 pub mod opinions;
 pub mod views;
 
 use chrono::{DateTime, Utc};
-use ipdr_domain::access::{Action, Resource, authorize, case_scope};
 use ipdr_domain::case::intake::{AgentDraft, CaseDraft, PartyDraft};
-use ipdr_domain::case::search;
 use ipdr_domain::{CaseId, OrganizationId};
-use ipdr_persistence::repo::cases::{self, CaseFilter, events};
 use poem::web::Data;
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::{Attachment, AttachmentType, Json};
+use poem_openapi::payload::Json;
 use poem_openapi::types::{ParseFromJSON, ToJSON};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::{Deserialize, Serialize};
@@ -33,9 +31,9 @@ use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
 use crate::idempotency;
 use crate::problem::ApiProblem;
-use crate::service;
-use crate::service::error::permit;
+use crate::service::case_views::{self, CaseQuery};
 use crate::state::AppState;
+pub use headers::{IF_MATCH_PATTERN, attachment, etag, if_match};
 use views::{CasePage, CaseView, Timeline, case_view};
 
 #[derive(Default)]
@@ -197,59 +195,6 @@ pub enum TimelineFound {
     Ok(Json<Timeline>),
 }
 
-/// A stored file offered for download under its uploaded name.
-pub fn attachment(content: Vec<u8>, filename: String) -> Attachment<Vec<u8>> {
-    Attachment::new(content)
-        .attachment_type(AttachmentType::Attachment)
-        .filename(filename)
-}
-
-/// `"<version>"`, the entity tag of a case.
-pub fn etag(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
-/// What `If-Match` may hold, as stated in the OpenAPI document: `*` or one version as given by
-/// `ETag` (`"3"`, `W/"3"` or a bare `3`).
-pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#;
-
-/// The inside of a quoted entity tag.
-fn quoted(tag: &str) -> Option<&str> {
-    tag.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
-}
-
-/// Reads `If-Match` ([`IF_MATCH_PATTERN`]): the version the change requires, or none for `*`
-/// (any current version, RFC 9110) or no header.
-///
-/// # Errors
-/// 400 naming the header.
-pub fn if_match(header: Option<&str>) -> Result<Option<i64>, ApiProblem> {
-    let Some(raw) = header.map(str::trim) else {
-        return Ok(None);
-    };
-    if raw == "*" {
-        return Ok(None);
-    }
-    let digits = match raw.strip_prefix("W/") {
-        Some(weak) => quoted(weak),
-        None => Some(quoted(raw).unwrap_or(raw)),
-    };
-    if let Some(digits) = digits
-        && (1..=18).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && let Ok(version) = digits.parse::<i64>()
-    {
-        return Ok(Some(version));
-    }
-    Err(
-        ApiProblem::bad_request("invalid_parameter", "header `If-Match` is invalid").field(
-            "If-Match",
-            "invalid_format",
-            "`*` or the version from an ETag, e.g. \"3\"",
-        ),
-    )
-}
-
 #[OpenApi(prefix_path = "/api/v1/cases", tag = "ApiTags::Cases")]
 impl CasesApi {
     /// Open a case.
@@ -275,7 +220,7 @@ impl CasesApi {
         { status::AUTHENTICATED | status::FORBIDDEN | status::JSON_BODY | status::CONFLICT },
     > {
         let caller = caller.0;
-        permit(authorize(&caller, Action::Create, &Resource::Cases))?;
+        case_views::may_open(&caller)?;
         let key = idempotency::parse_key(idempotency_key.0.as_deref())?;
         let request = body.0;
         let fingerprint = idempotency::fingerprint(&request);
@@ -289,10 +234,8 @@ impl CasesApi {
             "open_case",
             &fingerprint,
             async |txn| {
-                let case =
-                    service::cases::open_in(txn, state, &caller, &draft, organization_id).await?;
-                let view = case_view(txn, &caller, case, state.clock.today()).await?;
-                view.to_json().ok_or_else(ApiProblem::internal)
+                let opened = case_views::open(txn, state, &caller, &draft, organization_id).await?;
+                case_view(opened).to_json().ok_or_else(ApiProblem::internal)
             },
         )
         .await?;
@@ -334,21 +277,19 @@ impl CasesApi {
     ) -> ApiResult<CaseList, { status::AUTHENTICATED | status::FORBIDDEN | status::BAD_REQUEST }>
     {
         let caller = caller.0;
-        permit(authorize(&caller, Action::List, &Resource::Cases))?;
+        case_views::may_list(&caller)?;
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let filter = CaseFilter {
-            scope: case_scope(&caller),
+        let query = CaseQuery {
             status: status.0.map(Into::into),
             track: track.0.map(Into::into),
             ip_type: ip_type.0.map(Into::into),
             assigned_to: assigned_to.0.map(Into::into),
             overdue: overdue.0,
-            today: state.clock.today(),
             created_from: created_from.0,
             created_before: created_before.0,
-            query: q.0.as_deref().map(search::normalize),
+            text: q.0,
         };
-        let found = cases::list(&state.db, &filter, page).await?;
+        let found = case_views::list(&state, &caller, query, page).await?;
         Ok(CaseList::Ok(Json(CasePage {
             next_cursor: found.next_after.map(encode_cursor),
             items: found.items.into_iter().map(Into::into).collect(),
@@ -367,9 +308,7 @@ impl CasesApi {
         caller: BearerAuth,
         id: Path<Uuid>,
     ) -> ApiResult<CaseFound, { status::AUTHENTICATED | status::NOT_FOUND }> {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::Read).await?;
-        let view = case_view(&state.db, &caller.0, case, state.clock.today()).await?;
+        let view = case_view(case_views::get(&state, &caller.0, CaseId::from(id.0)).await?);
         let tag = etag(view.version);
         Ok(CaseFound::Ok(Json(view), tag))
     }
@@ -391,49 +330,10 @@ impl CasesApi {
         id: Path<Uuid>,
     ) -> ApiResult<TimelineFound, { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND }>
     {
-        let case =
-            service::cases::authorized(&state, &caller.0, CaseId::from(id.0), Action::ReadTimeline)
-                .await?;
-        let events = events::list(&state.db, case.id).await?;
+        let (case, events) = case_views::timeline(&state, &caller.0, CaseId::from(id.0)).await?;
         Ok(TimelineFound::Ok(Json(Timeline {
             case_id: case.id.as_uuid(),
             events: events.into_iter().map(Into::into).collect(),
         })))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_match_reads_a_version_as_etag_gives_it_or_any_version_for_a_star() {
-        assert_eq!(if_match(None).unwrap(), None);
-        assert_eq!(if_match(Some("*")).unwrap(), None);
-        assert_eq!(if_match(Some(&etag(3))).unwrap(), Some(3));
-        assert_eq!(if_match(Some("W/\"12\"")).unwrap(), Some(12));
-        assert_eq!(if_match(Some("7")).unwrap(), Some(7));
-    }
-
-    #[test]
-    fn if_match_refuses_exactly_what_its_documented_pattern_refuses() {
-        for refused in [
-            "",
-            "\"\"",
-            "W/\"\"",
-            "W/3",
-            "\"3",
-            "3\"",
-            "+3",
-            "-3",
-            "\"3\", \"4\"",
-            "**",
-            "1234567890123456789",
-            "yesterday",
-        ] {
-            let problem = if_match(Some(refused)).unwrap_err();
-            assert_eq!(problem.errors[0].field, "If-Match", "{refused}");
-        }
-        assert!(IF_MATCH_PATTERN.starts_with('^') && IF_MATCH_PATTERN.ends_with('$'));
     }
 }

@@ -1,23 +1,20 @@
 //! How cases look on the wire. Parties' identity numbers, phones and addresses are masked for
 //! callers the policy does not let read personal data (auditors).
+mod records;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize};
 use ipdr_domain::calendar::Period;
-use ipdr_domain::case::agreement::{Signer, required_signers};
+use ipdr_domain::case::agreement::required_signers;
 use ipdr_domain::case::intake::Party;
-use ipdr_domain::case::masking::mask;
-use ipdr_domain::case::stored::{Actor, Agreement, Case, CaseDeadline, CaseEvent, Document};
-use ipdr_persistence::ConnectionTrait;
-use ipdr_persistence::repo::cases::{agreement, assignments, deadlines};
+use ipdr_domain::case::stored::{Actor, Agreement, Case, CaseDeadline, CaseEvent};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-use crate::problem::ApiProblem;
-use crate::service::cases::case_ref;
+pub use self::records::{AgreementView, DocumentView, SignatureView, agreement_view};
+use crate::service::case_views::CaseDetail;
 use crate::v1::wire::{
-    CaseStatusName, ConsentName, CourtProcedureName, DeadlineStatusName, DocumentKindName,
-    IdDocumentKindName, IpTypeName, PartyKindName, RouteName, SideName, SignatureMethodName,
-    TrackName,
+    CaseStatusName, ConsentName, CourtProcedureName, DeadlineStatusName, IdDocumentKindName,
+    IpTypeName, PartyKindName, RouteName, SideName, TrackName,
 };
 
 /// An agent (代理人) of a party.
@@ -197,17 +194,6 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn masked_parties(caller: &Principal, case: &Case, reference: CaseRef) -> (bool, Vec<PartyView>) {
-    let masked =
-        authorize(caller, Action::ReadPersonalData, &Resource::Case(reference)) != Decision::Allow;
-    let parties = case
-        .parties
-        .iter()
-        .map(|p| PartyView::from(if masked { mask(p) } else { p.clone() }))
-        .collect();
-    (masked, parties)
-}
-
 fn summary(agreement: &Agreement, case: &Case) -> AgreementSummary {
     let required = u32::try_from(required_signers(&case.parties).len()).unwrap_or(u32::MAX);
     AgreementSummary {
@@ -219,22 +205,18 @@ fn summary(agreement: &Agreement, case: &Case) -> AgreementSummary {
     }
 }
 
-/// The full view of a case for `caller`, with its deadlines, assignments and agreement.
-///
-/// # Errors
-/// 500.
-pub async fn case_view(
-    db: &impl ConnectionTrait,
-    caller: &Principal,
-    case: Case,
-    today: NaiveDate,
-) -> Result<CaseView, ApiProblem> {
-    let deadlines = deadlines::of_case(db, case.id).await?;
-    let assigned = assignments::of_case(db, case.id).await?;
-    let agreement = agreement::get(db, case.id).await?;
-    let reference = case_ref(db, caller, &case).await?;
-    let (personal_data_masked, parties) = masked_parties(caller, &case, reference);
-    Ok(CaseView {
+/// The full view of a case as its caller may see it, with its deadlines, assignments and
+/// agreement.
+pub fn case_view(detail: CaseDetail) -> CaseView {
+    let CaseDetail {
+        case,
+        personal_data_masked,
+        deadlines,
+        assigned_mediators,
+        agreement,
+        today,
+    } = detail;
+    CaseView {
         id: case.id.as_uuid(),
         agreement: agreement.as_ref().map(|a| summary(a, &case)),
         case_number: case.case_number,
@@ -249,16 +231,16 @@ pub async fn case_view(
         court_procedure: case.court_procedure.map(Into::into),
         amount_fen: case.amount_fen,
         claims: case.claims,
-        parties,
+        parties: case.parties.into_iter().map(PartyView::from).collect(),
         consent: case.consent.into(),
         reason: case.reason,
         routes: case.routes.into_iter().map(Into::into).collect(),
         withdrawn_by: case.withdrawn_by.map(Into::into),
         enforceable: case.enforceable,
         returned_on: case.returned_on,
-        assigned_mediators: assigned
+        assigned_mediators: assigned_mediators
             .into_iter()
-            .map(|a| a.account_id.as_uuid())
+            .map(|a| a.as_uuid())
             .collect(),
         deadlines: deadlines
             .into_iter()
@@ -268,7 +250,7 @@ pub async fn case_view(
         version: case.version,
         created_at: case.created_at,
         updated_at: case.updated_at,
-    })
+    }
 }
 
 /// A party in a list: who, not how to reach them.
@@ -375,97 +357,4 @@ impl From<CaseEvent> for TimelineEntry {
 pub struct Timeline {
     pub case_id: Uuid,
     pub events: Vec<TimelineEntry>,
-}
-
-/// Who signed: a party by its number, or the mediator.
-#[derive(Object)]
-pub struct SignatureView {
-    /// The party's number; absent for the mediator's signature.
-    #[oai(skip_serializing_if_is_none)]
-    pub party_number: Option<u32>,
-    pub mediator: bool,
-    pub method: SignatureMethodName,
-    pub recorded_by: Uuid,
-    pub recorded_at: DateTime<Utc>,
-}
-
-/// The settlement agreement with its signatures.
-#[derive(Object)]
-pub struct AgreementView {
-    pub case_id: Uuid,
-    pub text: String,
-    pub terms: Vec<String>,
-    /// SHA-256 of `text` (UTF-8), lower-case hex.
-    pub digest: String,
-    pub decides_ownership_or_validity: bool,
-    pub recorded_by: Uuid,
-    pub recorded_at: DateTime<Utc>,
-    pub signatures: Vec<SignatureView>,
-    pub signatures_required: u32,
-    /// Set at the last required signature (R6); the case is then `settled`.
-    #[oai(skip_serializing_if_is_none)]
-    pub effective_at: Option<DateTime<Utc>>,
-    /// The case's version after the change (for `If-Match`).
-    pub case_version: i64,
-}
-
-pub fn agreement_view(case: &Case, a: Agreement) -> AgreementView {
-    AgreementView {
-        case_id: case.id.as_uuid(),
-        signatures_required: u32::try_from(required_signers(&case.parties).len())
-            .unwrap_or(u32::MAX),
-        text: a.content.text,
-        terms: a.content.terms,
-        digest: a.digest,
-        decides_ownership_or_validity: a.content.decides_ownership_or_validity,
-        recorded_by: a.recorded_by.as_uuid(),
-        recorded_at: a.recorded_at,
-        signatures: a
-            .signatures
-            .into_iter()
-            .map(|s| SignatureView {
-                party_number: match s.signer {
-                    Signer::Party(n) => Some(n),
-                    Signer::Mediator => None,
-                },
-                mediator: s.signer == Signer::Mediator,
-                method: s.method.into(),
-                recorded_by: s.recorded_by.as_uuid(),
-                recorded_at: s.recorded_at,
-            })
-            .collect(),
-        effective_at: a.effective_at,
-        case_version: case.version,
-    }
-}
-
-/// A document attached to a case.
-#[derive(Object)]
-pub struct DocumentView {
-    pub id: Uuid,
-    pub case_id: Uuid,
-    pub kind: DocumentKindName,
-    pub filename: String,
-    pub media_type: String,
-    pub size: u64,
-    /// SHA-256 of the content, lower-case hex.
-    pub sha256: String,
-    pub uploaded_by: Uuid,
-    pub uploaded_at: DateTime<Utc>,
-}
-
-impl From<Document> for DocumentView {
-    fn from(d: Document) -> Self {
-        Self {
-            id: d.id.as_uuid(),
-            case_id: d.case_id.as_uuid(),
-            kind: d.kind.into(),
-            filename: d.filename,
-            media_type: d.media_type,
-            size: d.size,
-            sha256: d.sha256,
-            uploaded_by: d.uploaded_by.as_uuid(),
-            uploaded_at: d.uploaded_at,
-        }
-    }
 }

@@ -1,0 +1,181 @@
+//! User accounts of this instance: created, listed, disabled and re-enabled by administrators;
+//! the caller's own account and organisation.
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use ipdr_domain::access::{Action, Principal, Resource, authorize};
+use ipdr_domain::account::{Account, DisableError, NewAccount, NewPassword};
+use ipdr_domain::organization::Organization;
+use ipdr_domain::{AccountId, ValidationErrors};
+use ipdr_persistence::ConnectionTrait;
+use ipdr_persistence::repo::accounts::{self, DisableOutcome};
+use ipdr_persistence::repo::organizations;
+use ipdr_persistence::{begin_write, commit};
+
+pub use ipdr_persistence::repo::accounts::AccountFilter;
+
+use crate::auth::password::PasswordHasher;
+use crate::service::error::{AppError, AppResult, permit};
+use crate::service::paging::{Page, PageRequest};
+use crate::state::AppState;
+
+/// Hashes a new password on the blocking pool.
+///
+/// # Errors
+/// `Internal` when hashing fails (it does not, short of a panic).
+pub async fn hash(hasher: &Arc<PasswordHasher>, password: &NewPassword) -> AppResult<String> {
+    hasher
+        .hash(password.expose().to_owned())
+        .await
+        .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
+}
+
+/// Checks the organisation against the role and stores the account with its hashed password,
+/// on any connection or transaction.
+///
+/// # Errors
+/// `Invalid` on `organization_id` (missing, disabled, wrong kind for the role), `Conflict` for a
+/// taken username, `Internal`.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: &NewAccount,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> AppResult<Account> {
+    let organization = organizations::get(db, new.organization_id).await?;
+    new.check_organization(organization.map(|o| (o.kind, o.status)))?;
+    let id = AccountId::from(uuid::Uuid::now_v7());
+    Ok(accounts::insert(db, id, new, password_hash, now).await?)
+}
+
+/// Creates an account (administrators only); it can log in at once. `new` is the request as
+/// parsed: the caller's right is checked before its faults are reported.
+///
+/// # Errors
+/// `Forbidden`; `Invalid` for the request or the organisation; `Conflict` for a taken username;
+/// `Internal`.
+pub async fn create(
+    state: &AppState,
+    caller: &Principal,
+    new: Result<NewAccount, ValidationErrors>,
+) -> AppResult<Account> {
+    permit(authorize(caller, Action::Create, &Resource::Accounts))?;
+    let new = new?;
+    let password_hash = hash(&state.hasher, &new.password).await?;
+    let created = insert(&state.db, &new, password_hash, state.clock.now()).await?;
+    tracing::info!(account = %created.id, role = created.role.as_str(), "account created");
+    Ok(created)
+}
+
+/// Whether `caller` may list accounts (administrators only).
+///
+/// # Errors
+/// `Forbidden`.
+pub fn may_list(caller: &Principal) -> AppResult<()> {
+    permit(authorize(caller, Action::List, &Resource::Accounts))
+}
+
+/// One page of accounts matching `filter`, oldest first.
+///
+/// # Errors
+/// `Forbidden`, `Internal`.
+pub async fn list(
+    state: &AppState,
+    caller: &Principal,
+    filter: &AccountFilter,
+    page: PageRequest,
+) -> AppResult<Page<Account>> {
+    may_list(caller)?;
+    Ok(accounts::list(&state.db, filter, page).await?)
+}
+
+/// One account (administrators only).
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Internal`.
+pub async fn get(state: &AppState, caller: &Principal, id: AccountId) -> AppResult<Account> {
+    permit(authorize(caller, Action::Read, &Resource::Account(id)))?;
+    accounts::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Disables an account: it can no longer log in and its tokens stop working; nothing is
+/// deleted.
+///
+/// # Errors
+/// `Forbidden`; `NotFound`; `Refused` with `cannot_disable_self` for the caller's own account
+/// (or organisation) and `last_admin` for the last active administrator; `Internal`.
+pub async fn disable(state: &AppState, caller: &Principal, id: AccountId) -> AppResult<Account> {
+    permit(authorize(caller, Action::Disable, &Resource::Account(id)))?;
+    let txn = begin_write(&state.db).await?;
+    let outcome = accounts::disable(&txn, caller.account_id, id, state.clock.now()).await?;
+    commit(txn).await?;
+    match outcome {
+        DisableOutcome::Disabled(account) => {
+            tracing::info!(account = %id, "account disabled");
+            Ok(account)
+        }
+        DisableOutcome::NotFound => Err(AppError::NotFound),
+        DisableOutcome::Refused(refusal) => {
+            let code = match refusal {
+                DisableError::LastAdmin => "last_admin",
+                DisableError::OwnAccount | DisableError::OwnOrganization => "cannot_disable_self",
+            };
+            Err(AppError::refused_now(code, refusal.to_string()))
+        }
+    }
+}
+
+/// Enables an account again; tokens issued before it was disabled stay invalid.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Internal`.
+pub async fn enable(state: &AppState, caller: &Principal, id: AccountId) -> AppResult<Account> {
+    permit(authorize(caller, Action::Enable, &Resource::Account(id)))?;
+    let enabled = accounts::enable(&state.db, id, state.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tracing::info!(account = %id, "account enabled");
+    Ok(enabled)
+}
+
+/// Sets a new password of an account (administrators only) and revokes its tokens. `password`
+/// is the new password as parsed: the caller's right is checked before its faults are reported.
+///
+/// # Errors
+/// `Forbidden`, `Invalid`, `NotFound`, `Internal`.
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Principal,
+    id: AccountId,
+    password: Result<NewPassword, ValidationErrors>,
+) -> AppResult<()> {
+    permit(authorize(
+        caller,
+        Action::ResetPassword,
+        &Resource::Account(id),
+    ))?;
+    let password = password?;
+    let password_hash = hash(&state.hasher, &password).await?;
+    accounts::set_password(&state.db, id, password_hash, state.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tracing::info!(account = %id, "password reset by an administrator");
+    Ok(())
+}
+
+/// The caller's own account and organisation.
+///
+/// # Errors
+/// `Unauthenticated` when either is gone, `Internal`.
+pub async fn me(state: &AppState, caller: &Principal) -> AppResult<(Account, Organization)> {
+    permit(authorize(caller, Action::Read, &Resource::Caller))?;
+    let account = accounts::get(&state.db, caller.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let organization = organizations::get(&state.db, caller.organization_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok((account, organization))
+}

@@ -1,0 +1,182 @@
+//! Reading cases: one case with what its view shows, lists, the timeline, the agreement.
+//! Parties' identity numbers, phones and addresses are masked for callers the policy does not
+//! let read personal data (auditors).
+use chrono::{DateTime, NaiveDate, Utc};
+use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize, case_scope};
+use ipdr_domain::case::intake::CaseDraft;
+use ipdr_domain::case::masking::mask;
+use ipdr_domain::case::search;
+use ipdr_domain::case::stored::{Agreement, Case, CaseDeadline, CaseEvent};
+use ipdr_domain::case::{CaseStatus, IpType, Track};
+use ipdr_domain::{AccountId, CaseId, OrganizationId};
+use ipdr_persistence::ConnectionTrait;
+use ipdr_persistence::repo::cases::{self, CaseFilter, agreement, assignments, deadlines, events};
+
+use crate::service::cases::{authorized, case_ref, open_in};
+use crate::service::error::{AppResult, permit};
+use crate::service::paging::{Page, PageRequest};
+use crate::state::AppState;
+
+/// A case as one caller may see it, with what its view shows.
+pub struct CaseDetail {
+    /// With the parties masked when `personal_data_masked`.
+    pub case: Case,
+    pub personal_data_masked: bool,
+    pub deadlines: Vec<CaseDeadline>,
+    /// The mediators assigned to it.
+    pub assigned_mediators: Vec<AccountId>,
+    pub agreement: Option<Agreement>,
+    /// The day (China time) the deadlines' `overdue` is judged on.
+    pub today: NaiveDate,
+}
+
+/// What `caller` may see of `case`, read on `db` (a connection or the transaction that just
+/// changed it).
+///
+/// # Errors
+/// `Internal`.
+pub async fn detail_in(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    mut case: Case,
+) -> AppResult<CaseDetail> {
+    let deadlines = deadlines::of_case(db, case.id).await?;
+    let assigned = assignments::of_case(db, case.id).await?;
+    let agreement = agreement::get(db, case.id).await?;
+    let reference = case_ref(db, caller, &case).await?;
+    let personal_data_masked =
+        authorize(caller, Action::ReadPersonalData, &Resource::Case(reference)) != Decision::Allow;
+    if personal_data_masked {
+        case.parties = case.parties.iter().map(mask).collect();
+    }
+    Ok(CaseDetail {
+        case,
+        personal_data_masked,
+        deadlines,
+        assigned_mediators: assigned.into_iter().map(|a| a.account_id).collect(),
+        agreement,
+        today: state.clock.today(),
+    })
+}
+
+/// [`detail_in`] on the database, for a case just read or changed.
+///
+/// # Errors
+/// `Internal`.
+pub async fn detail(state: &AppState, caller: &Principal, case: Case) -> AppResult<CaseDetail> {
+    detail_in(&state.db, state, caller, case).await
+}
+
+/// One case the caller may read.
+///
+/// # Errors
+/// `NotFound` when it is missing or out of the caller's sight (the same answer), `Internal`.
+pub async fn get(state: &AppState, caller: &Principal, id: CaseId) -> AppResult<CaseDetail> {
+    let case = authorized(state, caller, id, Action::Read).await?;
+    detail(state, caller, case).await
+}
+
+/// Whether `caller` may open cases.
+///
+/// # Errors
+/// `Forbidden`.
+pub fn may_open(caller: &Principal) -> AppResult<()> {
+    permit(authorize(caller, Action::Create, &Resource::Cases))
+}
+
+/// Opens a dispute as a `submitted` case in the caller's transaction `db` (see
+/// [`open_in`]) and answers what the caller sees of it.
+///
+/// # Errors
+/// `Forbidden`; `Invalid` naming the fields at fault; `Internal`.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    draft: &CaseDraft,
+    organization_id: Option<OrganizationId>,
+) -> AppResult<CaseDetail> {
+    may_open(caller)?;
+    let case = open_in(db, state, caller, draft, organization_id).await?;
+    detail_in(db, state, caller, case).await
+}
+
+/// Which cases to list; `None` means any.
+#[derive(Default)]
+pub struct CaseQuery {
+    pub status: Option<CaseStatus>,
+    pub track: Option<Track>,
+    pub ip_type: Option<IpType>,
+    /// Cases this mediator is assigned to.
+    pub assigned_to: Option<AccountId>,
+    /// With (`true`) or without (`false`) an open deadline past its day.
+    pub overdue: Option<bool>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    /// Search text as typed: a prefix of a party's name (or a word of it), a credit code, the
+    /// right's identifier or title, or the case number.
+    pub text: Option<String>,
+}
+
+/// Whether `caller` may list cases.
+///
+/// # Errors
+/// `Forbidden`.
+pub fn may_list(caller: &Principal) -> AppResult<()> {
+    permit(authorize(caller, Action::List, &Resource::Cases))
+}
+
+/// One page of the cases `caller` may see, newest first.
+///
+/// # Errors
+/// `Forbidden`, `Internal`.
+pub async fn list(
+    state: &AppState,
+    caller: &Principal,
+    query: CaseQuery,
+    page: PageRequest,
+) -> AppResult<Page<Case>> {
+    may_list(caller)?;
+    let filter = CaseFilter {
+        scope: case_scope(caller),
+        status: query.status,
+        track: query.track,
+        ip_type: query.ip_type,
+        assigned_to: query.assigned_to,
+        overdue: query.overdue,
+        today: state.clock.today(),
+        created_from: query.created_from,
+        created_before: query.created_before,
+        query: query.text.as_deref().map(search::normalize),
+    };
+    Ok(cases::list(&state.db, &filter, page).await?)
+}
+
+/// A case's timeline, oldest first, for those who may read it.
+///
+/// # Errors
+/// `NotFound`, `Forbidden`, `Internal`.
+pub async fn timeline(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+) -> AppResult<(Case, Vec<CaseEvent>)> {
+    let case = authorized(state, caller, id, Action::ReadTimeline).await?;
+    let events = events::list(&state.db, case.id).await?;
+    Ok((case, events))
+}
+
+/// A case's settlement agreement with its signatures, `None` when none has been recorded.
+///
+/// # Errors
+/// `NotFound`, `Forbidden`, `Internal`.
+pub async fn agreement(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+) -> AppResult<(Case, Option<Agreement>)> {
+    let case = authorized(state, caller, id, Action::ReadAgreement).await?;
+    let stored = agreement::get(&state.db, case.id).await?;
+    Ok((case, stored))
+}
