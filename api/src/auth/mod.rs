@@ -151,7 +151,10 @@ pub async fn change_password(
         .hash(new.expose().to_owned())
         .await
         .map_err(internal)?;
-    accounts::set_password(&state.db, caller.account_id, hash, state.clock.now()).await?;
+    crate::service::unit_of_work::write(&state.db, async |txn| {
+        Ok(accounts::set_password(txn, caller.account_id, hash, state.clock.now()).await?)
+    })
+    .await?;
     tracing::info!(account = %caller.account_id, "password changed");
     Ok(())
 }

@@ -8,15 +8,16 @@ use ipdr_domain::account::{Account, DisableError, NewAccount, NewPassword};
 use ipdr_domain::organization::Organization;
 use ipdr_domain::{AccountId, ValidationErrors};
 use ipdr_persistence::ConnectionTrait;
+use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::accounts::{self, DisableOutcome};
 use ipdr_persistence::repo::organizations;
-use ipdr_persistence::{begin_write, commit};
 
 pub use ipdr_persistence::repo::accounts::AccountFilter;
 
 use crate::auth::password::PasswordHasher;
 use crate::service::error::{AppError, AppResult, permit};
 use crate::service::paging::{Page, PageRequest};
+use crate::service::unit_of_work::{Created, commit, created, write};
 use crate::state::AppState;
 
 /// Hashes a new password on the blocking pool.
@@ -62,9 +63,14 @@ pub async fn create(
     permit(authorize(caller, Action::Create, &Resource::Accounts))?;
     let new = new?;
     let password_hash = hash(&state.hasher, &new.password).await?;
-    let created = insert(&state.db, &new, password_hash, state.clock.now()).await?;
-    tracing::info!(account = %created.id, role = created.role.as_str(), "account created");
-    Ok(created)
+    let account = write(&state.db, async |txn| {
+        let account = insert(txn, &new, password_hash, state.clock.now()).await?;
+        created(Created::Account(account.id));
+        Ok(account)
+    })
+    .await?;
+    tracing::info!(account = %account.id, role = account.role.as_str(), "account created");
+    Ok(account)
 }
 
 /// Whether `caller` may list accounts (administrators only).
@@ -133,9 +139,12 @@ pub async fn disable(state: &AppState, caller: &Principal, id: AccountId) -> App
 /// `Forbidden`, `NotFound`, `Internal`.
 pub async fn enable(state: &AppState, caller: &Principal, id: AccountId) -> AppResult<Account> {
     permit(authorize(caller, Action::Enable, &Resource::Account(id)))?;
-    let enabled = accounts::enable(&state.db, id, state.clock.now())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let enabled = write(&state.db, async |txn| {
+        accounts::enable(txn, id, state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
     tracing::info!(account = %id, "account enabled");
     Ok(enabled)
 }
@@ -158,9 +167,12 @@ pub async fn reset_password(
     ))?;
     let password = password?;
     let password_hash = hash(&state.hasher, &password).await?;
-    accounts::set_password(&state.db, id, password_hash, state.clock.now())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    write(&state.db, async |txn| {
+        accounts::set_password(txn, id, password_hash, state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
     tracing::info!(account = %id, "password reset by an administrator");
     Ok(())
 }

@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use ipdr_domain::access::Principal;
 use ipdr_domain::case::Side;
-use ipdr_domain::case::deadlines::{DeadlineRule, INVESTIGATOR_PERIOD};
 use ipdr_domain::case::lifecycle::{Reason, check_not_closed};
 use ipdr_domain::case::stored::{Case, CaseEvent};
 use ipdr_domain::investigator::candidates::{Assessment, assess, exclusions};
-use ipdr_domain::investigator::recusal::{self, RecusalStage};
+use ipdr_domain::investigator::deadlines::{self as assignment_deadlines, AssignmentStep};
+use ipdr_domain::investigator::recusal;
 use ipdr_domain::investigator::stored::{Assignment, EndReason};
 use ipdr_domain::investigator::{AssignmentStatus, Procedure, TechnicalField};
 use ipdr_domain::validation::Invalid;
@@ -123,12 +123,11 @@ pub async fn assign(
         },
     )
     .await?;
-    // R22: the parties are to be told within 3 days.
-    open_deadlines(
+    move_deadlines(
         &txn,
         case,
-        &[(DeadlineRule::R22, INVESTIGATOR_PERIOD)],
-        Some(&assignment.id.to_string()),
+        assignment.id,
+        AssignmentStep::Assigned,
         state.clock.today(),
     )
     .await?;
@@ -178,7 +177,7 @@ pub async fn parties_notified(
     }
     assignment.parties_notified_on = Some(on);
     on_cases::save_assignment(&txn, &assignment).await?;
-    deadlines::meet_subject(&txn, case.id, DeadlineRule::R22, &id.to_string(), on).await?;
+    move_deadlines(&txn, case, id, AssignmentStep::PartiesNotified, on).await?;
     let detail = format!("parties told of {} on {on}", assignment.investigator_id);
     events::append(
         &txn,
@@ -193,13 +192,22 @@ pub async fn parties_notified(
     Ok(assignment)
 }
 
-/// Which R24 clock a pending request runs on: the first request's or the reconsideration's.
-fn r24_subject(id: AssignmentId, pending: RecusalStage) -> String {
-    if pending == RecusalStage::ReconsiderationRequested {
-        format!("{id}/reconsideration")
-    } else {
-        id.to_string()
+/// Opens and meets what `step` of assignment `id` does to its deadlines (R22, R24), on `on`.
+async fn move_deadlines(
+    db: &impl ConnectionTrait,
+    case: &Case,
+    id: AssignmentId,
+    step: AssignmentStep,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    let changes = assignment_deadlines::on_step(id, step);
+    for (rule, period, subject) in &changes.open {
+        open_deadlines(db, case, &[(*rule, *period)], Some(subject), on).await?;
     }
+    for (rule, subject) in &changes.meet {
+        deadlines::meet_subject(db, case.id, *rule, subject, on).await?;
+    }
+    Ok(())
 }
 
 /// Records a party's recusal request (or its one reconsideration): the assignment is
@@ -225,11 +233,11 @@ pub async fn request_recusal(
     assignment.recusal_requested_by = Some(by);
     assignment.recusal_grounds = Some(grounds.as_str().to_owned());
     on_cases::save_assignment(&txn, &assignment).await?;
-    open_deadlines(
+    move_deadlines(
         &txn,
         case,
-        &[(DeadlineRule::R24, INVESTIGATOR_PERIOD)],
-        Some(&r24_subject(id, next.stage)),
+        id,
+        AssignmentStep::RecusalRequested { stage: next.stage },
         state.clock.today(),
     )
     .await?;
@@ -273,7 +281,7 @@ pub async fn decide_recusal(
     let reason = Reason::parse(reason).map_err(|e| ValidationErrors::one("reason", e))?;
     let txn = begin_case_write(state, case.id).await?;
     let mut assignment = load(&txn, case, id).await?;
-    let subject = r24_subject(id, assignment.recusal);
+    let pending = assignment.recusal;
     let next = recusal::decide(assignment.recusal_state(), granted)?;
     assignment.recusal = next.stage;
     assignment.status = next.status;
@@ -283,10 +291,14 @@ pub async fn decide_recusal(
     }
     on_cases::save_assignment(&txn, &assignment).await?;
     let today = state.clock.today();
-    deadlines::meet_subject(&txn, case.id, DeadlineRule::R24, &subject, today).await?;
-    if granted {
-        deadlines::meet_subject(&txn, case.id, DeadlineRule::R22, &id.to_string(), today).await?;
-    }
+    move_deadlines(
+        &txn,
+        case,
+        id,
+        AssignmentStep::RecusalDecided { pending, granted },
+        today,
+    )
+    .await?;
     let outcome = if granted { "granted" } else { "refused" };
     let detail = format!(
         "recusal of {} {outcome}: {}",
@@ -324,7 +336,7 @@ pub async fn release(
     assignment.ended_at = Some(state.clock.now());
     on_cases::save_assignment(&txn, &assignment).await?;
     let today = state.clock.today();
-    deadlines::meet_subject(&txn, case.id, DeadlineRule::R22, &id.to_string(), today).await?;
+    move_deadlines(&txn, case, id, AssignmentStep::Released, today).await?;
     let detail = format!("{} released", assignment.investigator_id);
     events::append(
         &txn,

@@ -9,6 +9,7 @@ use ipdr_persistence::repo::{accounts, investigators, organizations};
 
 use crate::service::error::{AppError, AppResult, permit};
 use crate::service::paging::{Page, PageRequest};
+use crate::service::unit_of_work::write;
 use crate::state::AppState;
 
 /// Adds an investigator account to the pool, reporting every problem of the request at once
@@ -47,13 +48,12 @@ pub async fn add(
     let (Some(input), true) = (input, errors.is_empty()) else {
         return Err(errors.into());
     };
-    investigators::insert_profile(
-        &state.db,
-        account,
-        &input,
-        contributed_by,
-        state.clock.now(),
-    )
+    write(&state.db, async |txn| {
+        Ok(
+            investigators::insert_profile(txn, account, &input, contributed_by, state.clock.now())
+                .await?,
+        )
+    })
     .await?;
     profile(state, account).await
 }
@@ -77,10 +77,14 @@ pub async fn update(
         &Resource::Investigator(account),
     ))?;
     let input = input?;
-    if !investigators::update_profile(&state.db, account, &input, active, state.clock.now()).await?
-    {
-        return Err(AppError::NotFound);
-    }
+    write(&state.db, async |txn| {
+        if investigators::update_profile(txn, account, &input, active, state.clock.now()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+    .await?;
     profile(state, account).await
 }
 
@@ -149,10 +153,13 @@ pub async fn declare_conflict(
 ) -> AppResult<StoredConflict> {
     permit(authorize(caller, Action::Update, &Resource::OwnConflicts))?;
     let conflict = conflict?;
-    Ok(
-        investigators::add_conflict(&state.db, caller.account_id, &conflict, state.clock.now())
-            .await?,
-    )
+    write(&state.db, async |txn| {
+        Ok(
+            investigators::add_conflict(txn, caller.account_id, &conflict, state.clock.now())
+                .await?,
+        )
+    })
+    .await
 }
 
 /// Withdraws one of the calling investigator's declared conflicts.
@@ -165,9 +172,12 @@ pub async fn withdraw_conflict(
     id: uuid::Uuid,
 ) -> AppResult<()> {
     permit(authorize(caller, Action::Update, &Resource::OwnConflicts))?;
-    if investigators::delete_conflict(&state.db, caller.account_id, id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    write(&state.db, async |txn| {
+        if investigators::delete_conflict(txn, caller.account_id, id).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+    .await
 }

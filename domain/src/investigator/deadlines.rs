@@ -12,9 +12,14 @@ pub enum AssignmentStep {
     Assigned,
     PartiesNotified,
     /// A recusal request (or its reconsideration), leaving the request at `stage`.
-    RecusalRequested { stage: RecusalStage },
+    RecusalRequested {
+        stage: RecusalStage,
+    },
     /// The decision on the request pending at `pending`.
-    RecusalDecided { pending: RecusalStage, granted: bool },
+    RecusalDecided {
+        pending: RecusalStage,
+        granted: bool,
+    },
     Released,
 }
 
@@ -50,7 +55,11 @@ pub fn on_step(id: AssignmentId, step: AssignmentStep) -> AssignmentDeadlines {
         },
         // R24: the request is decided within 3 days.
         AssignmentStep::RecusalRequested { stage } => AssignmentDeadlines {
-            open: vec![(DeadlineRule::R24, INVESTIGATOR_PERIOD, r24_subject(id, stage))],
+            open: vec![(
+                DeadlineRule::R24,
+                INVESTIGATOR_PERIOD,
+                r24_subject(id, stage),
+            )],
             meet: vec![],
         },
         AssignmentStep::RecusalDecided { pending, granted } => {
@@ -125,7 +134,11 @@ mod tests {
                 granted: true,
             },
         );
-        assert!(granted.meet.contains(&(DeadlineRule::R22, id().to_string())));
+        assert!(
+            granted
+                .meet
+                .contains(&(DeadlineRule::R22, id().to_string()))
+        );
         assert_eq!(
             on_step(id(), AssignmentStep::Released).meet,
             [(DeadlineRule::R22, id().to_string())]
