@@ -6,6 +6,7 @@ use ipdr_domain::case::agreement::{
 };
 use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Agreement, Case, CaseEvent, Signature};
+use ipdr_domain::event::EventKind;
 use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::cases::{agreement, events};
 
@@ -34,7 +35,7 @@ pub async fn record(
     agreement::put(&txn, id, content, caller.account_id, state.clock.now()).await?;
     let recorded = CaseEvent {
         detail: Some(format!("digest {}", content.digest())),
-        ..event(state, caller, "record_agreement")
+        ..event(state, caller, EventKind::RecordAgreement)
     };
     events::append(&txn, id, &recorded).await?;
     let saved = save(&txn, state, &current, &current, if_match).await?;
@@ -92,7 +93,7 @@ pub async fn sign(
     };
     let recorded = CaseEvent {
         detail: Some(format!("{who} signed ({method})")),
-        ..event(state, caller, "sign_agreement")
+        ..event(state, caller, EventKind::SignAgreement)
     };
     events::append(&txn, id, &recorded).await?;
     let saved = if effective {

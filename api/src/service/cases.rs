@@ -7,9 +7,10 @@ use ipdr_domain::case::deadlines::{
     self, DEFAULT_PEOPLE_MEDIATION_DAYS, DeadlineChanges, DeadlineRule,
 };
 use ipdr_domain::case::intake::{CaseDraft, check_handler, check_opener};
-use ipdr_domain::case::lifecycle::{self, ActionKind, CaseAction, check_not_closed};
+use ipdr_domain::case::lifecycle::{self, CaseAction, check_not_closed};
 use ipdr_domain::case::number::case_number;
 use ipdr_domain::case::stored::{Actor, Case, CaseDeadline, CaseEvent, DeadlineStatus};
+use ipdr_domain::event::EventKind;
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::cases::{
@@ -68,16 +69,16 @@ pub async fn case_ref(
 }
 
 /// An event by `caller` now.
-pub fn event(state: &AppState, caller: &Principal, action: &str) -> CaseEvent {
+pub fn event(state: &AppState, caller: &Principal, action: EventKind) -> CaseEvent {
     event_by(state, caller.actor(), action)
 }
 
 /// An event by `actor` (an account, or the platform itself) now.
-pub fn event_by(state: &AppState, actor: Actor, action: &str) -> CaseEvent {
+pub fn event_by(state: &AppState, actor: Actor, action: EventKind) -> CaseEvent {
     CaseEvent {
         at: state.clock.now(),
         actor,
-        action: action.to_owned(),
+        action,
         from_status: None,
         to_status: None,
         detail: None,
@@ -195,7 +196,7 @@ pub(crate) async fn open_for(
     .await?;
     let opened = CaseEvent {
         to_status: Some(case.status),
-        ..event(state, caller, "submit_case")
+        ..event(state, caller, EventKind::SubmitCase)
     };
     events::append(db, id, &opened).await?;
     if caller.role == Role::Mediator {
@@ -386,13 +387,13 @@ pub async fn apply_in(
         from_status: Some(current.status),
         to_status: Some(saved.status),
         detail,
-        ..event_by(state, actor, kind.as_str())
+        ..event_by(state, actor, kind.into())
     };
     events::append(db, id, &recorded).await?;
     if returned && !matches!(action, CaseAction::ReturnToCourt) {
         let back = CaseEvent {
             detail: Some(format!("returned to the referring court: {}", saved.status)),
-            ..event_by(state, actor, ActionKind::ReturnToCourt.as_str())
+            ..event_by(state, actor, EventKind::ReturnToCourt)
         };
         events::append(db, id, &back).await?;
     }

@@ -9,6 +9,7 @@ use ipdr_domain::case::confirmation::{
 };
 use ipdr_domain::case::deadlines::DeadlineRule;
 use ipdr_domain::case::stored::{Actor, Case, CaseEvent};
+use ipdr_domain::event::EventKind;
 use ipdr_domain::organization::Organization;
 use ipdr_domain::validation::{Invalid, bounded_text};
 use ipdr_domain::{ApplicationId, CaseId, OrganizationId, Status, ValidationErrors};
@@ -88,7 +89,7 @@ fn subject(id: ApplicationId, which: &str) -> String {
 }
 
 /// A timeline event by `actor` now, with `detail`.
-fn case_event(state: &AppState, actor: Actor, action: &str, detail: String) -> CaseEvent {
+fn case_event(state: &AppState, actor: Actor, action: EventKind, detail: String) -> CaseEvent {
     CaseEvent {
         detail: Some(detail),
         ..event_by(state, actor, action)
@@ -198,7 +199,12 @@ pub async fn submit(
     events::append(
         &txn,
         case_id,
-        &case_event(state, caller.actor(), "apply_for_confirmation", detail),
+        &case_event(
+            state,
+            caller.actor(),
+            EventKind::ApplyForConfirmation,
+            detail,
+        ),
     )
     .await?;
     stored_deadlines::meet(&txn, case_id, &[DeadlineRule::R8], today).await?;
@@ -337,7 +343,7 @@ async fn apply_in(
     events::append(
         db,
         case.id,
-        &case_event(state, actor, action.kind().as_str(), detail),
+        &case_event(state, actor, action.kind().into(), detail),
     )
     .await?;
     tracing::info!(case = %case.id, application = %current.id, action = action.kind().as_str(), "application moved");

@@ -9,6 +9,7 @@ use ipdr_domain::calendar::Period;
 use ipdr_domain::case::deadlines::{DeadlineRule, TermExtension, check_term_extension};
 use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Actor, CaseEvent, DeadlineStatus};
+use ipdr_domain::event::EventKind;
 use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadlines, events};
 
 use super::cases::{
@@ -69,7 +70,7 @@ pub async fn extend(
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        ..event(state, caller, "extend_term")
+        ..event(state, caller, EventKind::ExtendTerm)
     };
     events::append(&txn, id, &recorded).await?;
     commit(txn).await?;
@@ -110,7 +111,7 @@ pub async fn return_expired(state: &AppState) -> Result<u64, AppError> {
                 commit_platform(
                     txn,
                     PlatformAction {
-                        action: "return_to_court",
+                        action: EventKind::ReturnToCourt,
                         object: format!("case:{case_id}"),
                         detail: Some("R15 term over without a settlement".to_owned()),
                     },

@@ -4,6 +4,7 @@ use ipdr_domain::case::DocumentKind;
 use ipdr_domain::case::files::{self, check_assignee};
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Assignment, Case, CaseEvent, Document};
+use ipdr_domain::event::EventKind;
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, CaseId, DocumentId, ValidationErrors, sha256_hex};
 use ipdr_persistence::repo::accounts;
@@ -34,7 +35,7 @@ pub async fn assign(
     assignments::assign(&txn, case.id, account, caller.account_id, state.clock.now()).await?;
     let recorded = CaseEvent {
         detail: Some(format!("assigned {account}")),
-        ..event(state, caller, "assign_mediator")
+        ..event(state, caller, EventKind::AssignMediator)
     };
     events::append(&txn, case.id, &recorded).await?;
     let all = assignments::of_case(&txn, case.id).await?;
@@ -60,7 +61,7 @@ pub async fn unassign(
     }
     let recorded = CaseEvent {
         detail: Some(format!("unassigned {account}")),
-        ..event(state, caller, "unassign_mediator")
+        ..event(state, caller, EventKind::UnassignMediator)
     };
     events::append(&txn, case.id, &recorded).await?;
     let all = assignments::of_case(&txn, case.id).await?;
@@ -189,7 +190,7 @@ pub async fn upload(
             "{} ({} bytes, sha256 {})",
             document.filename, document.size, document.sha256
         )),
-        ..event(state, caller, "upload_document")
+        ..event(state, caller, EventKind::UploadDocument)
     };
     events::append(&txn, case.id, &recorded).await?;
     commit(txn).await?;

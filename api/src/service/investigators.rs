@@ -5,6 +5,7 @@ use ipdr_domain::access::Principal;
 use ipdr_domain::case::Side;
 use ipdr_domain::case::lifecycle::{Reason, check_not_closed};
 use ipdr_domain::case::stored::{Case, CaseEvent};
+use ipdr_domain::event::EventKind;
 use ipdr_domain::investigator::candidates::{Assessment, assess, exclusions};
 use ipdr_domain::investigator::deadlines::{self as assignment_deadlines, AssignmentStep};
 use ipdr_domain::investigator::recusal;
@@ -119,7 +120,7 @@ pub async fn assign(
         case.id,
         &CaseEvent {
             detail: Some(detail),
-            ..event(state, caller, "assign_investigator")
+            ..event(state, caller, EventKind::AssignInvestigator)
         },
     )
     .await?;
@@ -184,7 +185,7 @@ pub async fn parties_notified(
         case.id,
         &CaseEvent {
             detail: Some(detail),
-            ..event(state, caller, "notify_parties_of_investigator")
+            ..event(state, caller, EventKind::NotifyPartiesOfInvestigator)
         },
     )
     .await?;
@@ -256,7 +257,7 @@ pub async fn request_recusal(
         case.id,
         &CaseEvent {
             detail: Some(detail),
-            ..event(state, caller, "request_recusal")
+            ..event(state, caller, EventKind::RequestRecusal)
         },
     )
     .await?;
@@ -310,7 +311,7 @@ pub async fn decide_recusal(
         case.id,
         &CaseEvent {
             detail: Some(detail),
-            ..event(state, caller, "decide_recusal")
+            ..event(state, caller, EventKind::DecideRecusal)
         },
     )
     .await?;
@@ -343,7 +344,7 @@ pub async fn release(
         case.id,
         &CaseEvent {
             detail: Some(detail),
-            ..event(state, caller, "release_investigator")
+            ..event(state, caller, EventKind::ReleaseInvestigator)
         },
     )
     .await?;

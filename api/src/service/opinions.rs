@@ -3,6 +3,7 @@
 use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Case, CaseEvent};
+use ipdr_domain::event::EventKind;
 use ipdr_domain::investigator::stored::{Assignment, Opinion, OpinionDocument};
 use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
@@ -126,7 +127,7 @@ pub async fn submit(
         case.id,
         &CaseEvent {
             detail: Some(detail),
-            ..event(state, caller, "submit_opinion")
+            ..event(state, caller, EventKind::SubmitOpinion)
         },
     )
     .await?;

@@ -6,6 +6,7 @@
 //! are recorded with the actor `platform`. Either way a crash can lose the change and its
 //! record together, never one without the other.
 use ipdr_domain::audit::Outcome;
+use ipdr_domain::event::EventKind;
 use ipdr_domain::{AccountId, ApplicationId, CaseId, OrganizationId};
 use ipdr_persistence::repo::audit::{self, NewEvent};
 use ipdr_persistence::{DatabaseTransaction, Db, begin_write};
@@ -76,8 +77,8 @@ pub async fn write<T>(
 /// What the platform did on its own, for its audit record.
 #[derive(Debug, Clone)]
 pub struct PlatformAction {
-    /// Stable, snake_case: `return_to_court`, `escalate_referral_clock`.
-    pub action: &'static str,
+    /// What the platform did: `return_to_court`, `escalate_referral_clock`.
+    pub action: EventKind,
     /// `case:<id>`, `referral:<id>`.
     pub object: String,
     /// A short machine-readable reason; never personal data.
@@ -94,7 +95,7 @@ pub async fn commit_platform(txn: DatabaseTransaction, done: PlatformAction) -> 
         actor: Some(PLATFORM.to_owned()),
         role: Some(PLATFORM.to_owned()),
         detail: done.detail,
-        ..crate::audit::event(done.action, done.object, Outcome::Succeeded, 0)
+        ..crate::audit::event(done.action.as_str(), done.object, Outcome::Succeeded, 0)
     };
     audit::append(&txn, record).await?;
     ipdr_persistence::commit(txn).await?;

@@ -146,8 +146,8 @@ pub enum Actor {
 pub struct CaseEvent {
     pub at: DateTime<Utc>,
     pub actor: Actor,
-    /// The operation (`submit_case`, `accept_case`, `sign_agreement` …).
-    pub action: String,
+    /// What happened (its stable name: `submit_case`, `accept_case`, `sign_agreement` …).
+    pub action: crate::event::EventKind,
     pub from_status: Option<CaseStatus>,
     pub to_status: Option<CaseStatus>,
     /// The reason or what was recorded, in words.

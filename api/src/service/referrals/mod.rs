@@ -8,6 +8,7 @@ pub mod steps;
 use chrono::NaiveDate;
 use ipdr_domain::access::{Action, Principal, ReferralRef, Resource, authorize};
 use ipdr_domain::case::IpType;
+use ipdr_domain::event::EventKind;
 use ipdr_domain::referral::{Direction, ReferralKind, ReferralStatus, check_local_end};
 use ipdr_domain::validation::bounded_text;
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
@@ -407,7 +408,7 @@ pub async fn escalate_breaches(state: &AppState) -> Result<usize, AppError> {
             commit_platform(
                 txn,
                 PlatformAction {
-                    action: "escalate_referral_clock",
+                    action: EventKind::EscalateReferralClock,
                     object: format!("referral:{}", clock.referral_id),
                     detail: Some(format!(
                         "{} clock ({}) due {} breached",

@@ -3,6 +3,7 @@ use ipdr_domain::CaseId;
 use ipdr_domain::account::Role;
 use ipdr_domain::case::CaseStatus;
 use ipdr_domain::case::stored::{Actor, CaseEvent};
+use ipdr_domain::event::EventKind;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::case_events::{self, Column, Entity};
@@ -33,7 +34,7 @@ pub async fn append(
             Actor::Platform => PLATFORM,
         }
         .to_owned()),
-        action: Set(event.action.clone()),
+        action: Set(event.action.as_str().to_owned()),
         from_status: Set(event.from_status.map(|s| s.as_str().to_owned())),
         to_status: Set(event.to_status.map(|s| s.as_str().to_owned())),
         detail: Set(event.detail.clone()),
@@ -69,7 +70,7 @@ pub async fn list(db: &impl ConnectionTrait, case_id: CaseId) -> Result<Vec<Case
                         role: parse_stored("role", &row.actor_role, Role::parse)?,
                     }
                 },
-                action: row.action,
+                action: parse_stored("action", &row.action, EventKind::parse)?,
                 from_status: status(row.from_status)?,
                 to_status: status(row.to_status)?,
                 detail: row.detail,

@@ -344,7 +344,7 @@ impl From<CaseEvent> for TimelineEntry {
                 Actor::Account { role, .. } => Some(role.into()),
                 Actor::Platform => None,
             },
-            action: e.action,
+            action: e.action.as_str().to_owned(),
             from_status: e.from_status.map(Into::into),
             to_status: e.to_status.map(Into::into),
             detail: e.detail,
