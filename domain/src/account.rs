@@ -247,6 +247,22 @@ pub enum DisableError {
     LastAdmin,
 }
 
+impl DisableError {
+    /// The refusal, with one stable code per reason wherever it arises.
+    pub fn refusal(self) -> crate::case::Refusal {
+        let code = match self {
+            Self::OwnAccount => "cannot_disable_self",
+            Self::OwnOrganization => "cannot_disable_own_organization",
+            Self::LastAdmin => "last_admin",
+        };
+        crate::case::Refusal {
+            code,
+            rule: None,
+            message: self.to_string(),
+        }
+    }
+}
+
 /// An administrator may disable any account but their own, and never the last active admin,
 /// so the instance can always be administered.
 ///
@@ -286,6 +302,26 @@ pub fn check_disable_organization(
 mod tests {
     use super::*;
     use crate::Status;
+
+    #[test]
+    fn each_reason_not_to_disable_has_one_code_wherever_it_arises() {
+        let codes: Vec<_> = [
+            DisableError::OwnAccount,
+            DisableError::OwnOrganization,
+            DisableError::LastAdmin,
+        ]
+        .into_iter()
+        .map(|e| e.refusal().code)
+        .collect();
+        assert_eq!(
+            codes,
+            [
+                "cannot_disable_self",
+                "cannot_disable_own_organization",
+                "last_admin"
+            ]
+        );
+    }
     use crate::organization::CourtLevel;
     use uuid::Uuid;
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
-use ipdr_domain::account::{Account, DisableError, NewAccount, NewPassword};
+use ipdr_domain::account::{Account, NewAccount, NewPassword};
 use ipdr_domain::organization::Organization;
 use ipdr_domain::{AccountId, ValidationErrors};
 use ipdr_persistence::ConnectionTrait;
@@ -115,21 +115,16 @@ pub async fn get(state: &AppState, caller: &Principal, id: AccountId) -> AppResu
 pub async fn disable(state: &AppState, caller: &Principal, id: AccountId) -> AppResult<Account> {
     permit(authorize(caller, Action::Disable, &Resource::Account(id)))?;
     let txn = begin_write(&state.db).await?;
-    let outcome = accounts::disable(&txn, caller.account_id, id, state.clock.now()).await?;
-    commit(txn).await?;
-    match outcome {
+    // Refused or not found: the transaction is dropped, nothing is committed or recorded as
+    // done (the middleware records the refusal).
+    match accounts::disable(&txn, caller.account_id, id, state.clock.now()).await? {
         DisableOutcome::Disabled(account) => {
+            commit(txn).await?;
             tracing::info!(account = %id, "account disabled");
             Ok(account)
         }
         DisableOutcome::NotFound => Err(AppError::NotFound),
-        DisableOutcome::Refused(refusal) => {
-            let code = match refusal {
-                DisableError::LastAdmin => "last_admin",
-                DisableError::OwnAccount | DisableError::OwnOrganization => "cannot_disable_self",
-            };
-            Err(AppError::refused_now(code, refusal.to_string()))
-        }
+        DisableOutcome::Refused(refusal) => Err(refusal.refusal().into()),
     }
 }
 

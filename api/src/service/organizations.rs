@@ -94,7 +94,7 @@ pub async fn disable_organization(
 ) -> AppResult<Organization> {
     may(caller, Action::Disable, id)?;
     check_disable_organization(caller.organization_id, id)
-        .map_err(|e| AppError::refused_now("cannot_disable_own_organization", e.to_string()))?;
+        .map_err(|e| AppError::from(e.refusal()))?;
     set_status(state, id, Status::Disabled).await
 }
 
@@ -117,10 +117,12 @@ async fn set_status(
     id: OrganizationId,
     status: Status,
 ) -> AppResult<Organization> {
-    let txn = begin_write(&state.db).await?;
-    let updated = organizations::set_status(&txn, id, status, state.clock.now()).await?;
-    commit(txn).await?;
-    let updated = updated.ok_or(AppError::NotFound)?;
+    let updated = write(&state.db, async |txn| {
+        organizations::set_status(txn, id, status, state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
     tracing::info!(organization = %id, status = status.as_str(), "organisation status set");
     Ok(updated)
 }

@@ -352,3 +352,34 @@ async fn after_sigkill_under_write_load_every_committed_case_has_its_audit_recor
     let verified = cli_verify(&app).await;
     assert!(verified.status.success(), "{verified:?}");
 }
+
+#[tokio::test]
+async fn a_refused_change_is_recorded_as_refused_and_commits_no_success_record() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let me = app.me(&admin).await;
+    let id = me["account"]["id"].as_str().unwrap().to_owned();
+    let seen = app.audit_records().await.len();
+
+    let refused = app
+        .post(
+            &format!("/api/v1/accounts/{id}/disable"),
+            Some(&admin),
+            None,
+        )
+        .await;
+
+    crate::helpers::assert_problem(refused, StatusCode::CONFLICT, "cannot_disable_self").await;
+    let records = records_since(&app, seen).await;
+    assert_eq!(
+        records,
+        [(
+            "disable_account".to_owned(),
+            "refused".to_owned(),
+            format!("account:{id}"),
+            format!("/api/v1/accounts/{id}/disable"),
+            409
+        )]
+    );
+    assert_eq!(app.me(&admin).await["account"]["status"], "active");
+}
