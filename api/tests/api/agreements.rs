@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, expect_status};
 
 #[tokio::test]
 async fn the_agreement_shows_the_sha256_of_its_text() {
@@ -90,19 +90,23 @@ async fn the_agreement_takes_effect_at_the_last_signature_and_settles_the_case_r
         )
         .await;
     assert_problem(early, StatusCode::CONFLICT, "no_agreement").await;
-    app.record_agreement(&wang.token, id, "协议").await;
+    expect_status(
+        app.record_agreement(&wang.token, id, "协议").await,
+        StatusCode::OK,
+    )
+    .await;
 
     for (signer, settled) in [
         (json!({ "mediator": true, "method": "signature" }), false),
         (json!({ "party_number": 1, "method": "seal" }), false),
         (json!({ "party_number": 2, "method": "signature" }), true),
     ] {
-        let agreement: Value = app
-            .sign(&wang.token, id, &signer)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let agreement: Value =
+            expect_status(app.sign(&wang.token, id, &signer).await, StatusCode::OK)
+                .await
+                .json()
+                .await
+                .unwrap();
         assert_eq!(agreement.get("effective_at").is_some(), settled);
         let now = app
             .get_json(&format!("/api/v1/cases/{id}"), Some(&wang.token))
@@ -127,7 +131,11 @@ async fn signatures_must_come_from_the_cases_parties() {
     let wang = app.create_user("wang", "mediator").await;
     let case = app.case_in_mediation(&wang.token).await;
     let id = case["id"].as_str().unwrap();
-    app.record_agreement(&wang.token, id, "协议").await;
+    expect_status(
+        app.record_agreement(&wang.token, id, "协议").await,
+        StatusCode::OK,
+    )
+    .await;
     let stranger = app
         .sign(
             &wang.token,
@@ -136,10 +144,14 @@ async fn signatures_must_come_from_the_cases_parties() {
         )
         .await;
     assert_problem(stranger, StatusCode::CONFLICT, "unknown_signer").await;
-    app.sign(
-        &wang.token,
-        id,
-        &json!({ "party_number": 1, "method": "seal" }),
+    expect_status(
+        app.sign(
+            &wang.token,
+            id,
+            &json!({ "party_number": 1, "method": "seal" }),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     let again = app
@@ -173,7 +185,11 @@ async fn an_agreement_deciding_ownership_or_validity_is_flagged_r12() {
             &json!({ "text": "双方确认涉案专利权归申请人所有", "decides_ownership_or_validity": true }),
         )
         .await;
-    let agreement: Value = recorded.json().await.unwrap();
+    let agreement: Value = expect_status(recorded, StatusCode::OK)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(agreement["decides_ownership_or_validity"], true);
     let summary = app
         .get_json(&format!("/api/v1/cases/{id}"), Some(&wang.token))

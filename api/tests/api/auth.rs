@@ -4,7 +4,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, assert_problem};
+use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, assert_problem, expect_status};
 
 #[tokio::test]
 async fn an_admin_creates_a_mediator_who_logs_in_and_sees_themselves() {
@@ -149,14 +149,22 @@ async fn repeated_failures_from_one_address_throttle_every_name_it_tries() {
 async fn a_successful_login_resets_the_account_count() {
     let app = TestApp::spawn_with(|c| c.login.max_failures_per_account = 3).await;
     for _ in 0..2 {
-        app.login("admin", "wrong password").await;
+        expect_status(
+            app.login("admin", "wrong password").await,
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
     }
     assert_eq!(
         app.login("admin", ADMIN_PASSWORD).await.status(),
         StatusCode::OK
     );
     for _ in 0..2 {
-        app.login("admin", "wrong password").await;
+        expect_status(
+            app.login("admin", "wrong password").await,
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
     }
     assert_eq!(
         app.login("admin", ADMIN_PASSWORD).await.status(),

@@ -2,7 +2,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, dispute};
+use crate::helpers::{TestApp, assert_problem, dispute, expect_status};
 
 #[tokio::test]
 async fn an_opened_case_is_submitted_with_normalised_identifiers_and_its_mediator_assigned() {
@@ -155,7 +155,11 @@ async fn a_mediator_of_another_organisation_gets_404_on_the_case_its_timeline_an
             b"%PDF-1.7 evidence",
         )
         .await;
-    let document: Value = upload.json().await.unwrap();
+    let document: Value = expect_status(upload, StatusCode::CREATED)
+        .await
+        .json()
+        .await
+        .unwrap();
     let outsider = app.create_user("li.elsewhere", "mediator").await;
 
     for path in [

@@ -2,7 +2,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, assert_problem, dispute};
+use crate::helpers::{TestApp, assert_problem, dispute, expect_status};
 
 async fn upload(
     app: &TestApp,
@@ -60,7 +60,11 @@ async fn a_document_is_stored_with_its_digest_and_downloaded_as_uploaded() {
     assert_eq!(download.bytes().await.unwrap().as_ref(), b"abc");
 
     // The same content again is a second document sharing the stored bytes.
-    upload(&app, &wang.token, id, "copy.pdf", b"abc").await;
+    expect_status(
+        upload(&app, &wang.token, id, "copy.pdf", b"abc").await,
+        StatusCode::CREATED,
+    )
+    .await;
     let list = app
         .get_json(&format!("/api/v1/cases/{id}/documents"), Some(&wang.token))
         .await;
@@ -131,7 +135,11 @@ async fn an_auditor_may_read_documents_but_not_upload_and_a_closed_case_takes_no
         .await;
     let case = app.open_case(&wang.token, &dispute()).await;
     let id = case["id"].as_str().unwrap();
-    upload(&app, &wang.token, id, "a.pdf", b"evidence").await;
+    expect_status(
+        upload(&app, &wang.token, id, "a.pdf", b"evidence").await,
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(
         app.get(
             &format!("/api/v1/cases/{id}/documents"),

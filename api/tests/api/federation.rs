@@ -7,7 +7,7 @@ use ipdr_persistence::testing::TestDatabase;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, USER_PASSWORD};
+use crate::helpers::{ADMIN_PASSWORD, USER_PASSWORD, expect_status};
 use crate::process::Process;
 
 /// One city's instance: its process, database, directory and the tokens of its people.
@@ -110,13 +110,14 @@ impl Node {
             .to_owned()
     }
 
-    async fn call(
+    /// Sends `method path` with the bearer token, and the JSON body when given.
+    async fn send(
         &self,
         method: reqwest::Method,
         path: &str,
         token: &str,
         body: Option<Value>,
-    ) -> (StatusCode, Value) {
+    ) -> reqwest::Response {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base()))
@@ -124,22 +125,32 @@ impl Node {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.unwrap();
+        request.send().await.unwrap()
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let response = self.send(method, path, token, body).await;
         let status = response.status();
         let body = response.json::<Value>().await.unwrap_or(Value::Null);
         (status, body)
     }
 
-    async fn post(&self, path: &str, token: &str, body: Value) -> Value {
-        let (status, body) = self
-            .call(reqwest::Method::POST, path, token, Some(body))
+    /// POSTs `body`, expects `status` and returns the JSON answer.
+    async fn post(&self, path: &str, token: &str, body: Value, status: StatusCode) -> Value {
+        let response = self
+            .send(reqwest::Method::POST, path, token, Some(body))
             .await;
-        assert!(
-            status.is_success(),
-            "{} POST {path}: {status} {body}",
-            self.id
-        );
-        body
+        expect_status(response, status)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap_or(Value::Null)
     }
 
     async fn get(&self, path: &str, token: &str) -> Value {
@@ -156,6 +167,7 @@ impl Node {
                 "/api/v1/organizations",
                 &self.admin,
                 org("liaison_office", "LO"),
+                StatusCode::CREATED,
             )
             .await;
         let committee = self
@@ -163,6 +175,7 @@ impl Node {
                 "/api/v1/organizations",
                 &self.admin,
                 org("mediation_committee", "MC"),
+                StatusCode::CREATED,
             )
             .await;
         self.mediation_org = committee["id"].as_str().unwrap().to_owned();
@@ -172,12 +185,14 @@ impl Node {
                 "/api/v1/accounts",
                 &self.admin,
                 account(&format!("{}.liaison", self.id), "liaison", &office),
+                StatusCode::CREATED,
             )
             .await;
         self.post(
             "/api/v1/accounts",
             &self.admin,
             account(&format!("{}.mediator", self.id), "mediator", &committee),
+            StatusCode::CREATED,
         )
         .await;
         let seeded = self
@@ -185,6 +200,7 @@ impl Node {
                 "/api/v1/cooperation-agreements/seed",
                 &self.admin,
                 json!({}),
+                StatusCode::OK,
             )
             .await;
         assert!(
@@ -244,6 +260,7 @@ impl Node {
             "/api/v1/partners",
             &self.admin,
             json!({ "node_id": other.id, "name": node["name"], "city": node["city"], "base_url": other.base(), "keys": keys }),
+            StatusCode::CREATED,
         )
         .await;
     }
@@ -369,6 +386,7 @@ async fn two_nodes_exchange_a_referral_end_to_end_and_each_step_shows_on_both_si
             "/api/v1/referrals",
             &dalian.liaison,
             gi_referral(&dalian.agreement, 1),
+            StatusCode::CREATED,
         )
         .await;
     let id = sent["id"].as_str().unwrap().to_owned();
@@ -392,6 +410,7 @@ async fn two_nodes_exchange_a_referral_end_to_end_and_each_step_shows_on_both_si
             &format!("/api/v1/referrals/{id}/acknowledge"),
             &weihai.liaison,
             json!(null),
+            StatusCode::OK,
         )
         .await;
     assert_eq!(acked["status"], "acknowledged");
@@ -407,6 +426,7 @@ async fn two_nodes_exchange_a_referral_end_to_end_and_each_step_shows_on_both_si
             &format!("/api/v1/referrals/{id}/accept"),
             &weihai.liaison,
             json!({ "open_case": { "organization_id": weihai.mediation_org, "track": "people" } }),
+            StatusCode::OK,
         )
         .await;
     assert_eq!(accepted["status"], "accepted");
@@ -436,6 +456,7 @@ async fn two_nodes_exchange_a_referral_end_to_end_and_each_step_shows_on_both_si
             &format!("/api/v1/referrals/{id}/progress"),
             &weihai.liaison,
             json!({ "note": "已约谈商户，下架涉案产品" }),
+            StatusCode::OK,
         )
         .await;
     let concluded = weihai
@@ -443,6 +464,7 @@ async fn two_nodes_exchange_a_referral_end_to_end_and_each_step_shows_on_both_si
             &format!("/api/v1/referrals/{id}/outcome"),
             &weihai.liaison,
             json!({ "outcome": "mediated", "note": "调解成功" }),
+            StatusCode::OK,
         )
         .await;
     assert_eq!(concluded["status"], "concluded");
@@ -610,6 +632,7 @@ async fn referrals_acknowledged_to_the_sender_survive_sigkill_of_both_nodes_exac
                 &format!("/api/v1/referrals/{id}/acknowledge"),
                 &weihai.liaison,
                 json!(null),
+                StatusCode::OK,
             )
             .await;
     }

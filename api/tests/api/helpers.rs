@@ -398,6 +398,18 @@ impl Drop for TestApp {
     }
 }
 
+/// `response`, after checking its status is `status`; otherwise panics naming the URL, both
+/// statuses and the body. For calls made to set a test up, whose answer would else be dropped.
+pub async fn expect_status(response: Response, status: StatusCode) -> Response {
+    let got = response.status();
+    if got != status {
+        let url = response.url().clone();
+        let body = response.text().await.unwrap_or_default();
+        panic!("{url}: expected {status}, got {got}: {body}");
+    }
+    response
+}
+
 /// The body of a problem response, after checking it is one with `status` and `code`.
 pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status, "status");

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, dispute};
+use crate::helpers::{TestApp, TestUser, assert_problem, dispute, expect_status};
 
 /// An investigator account with a profile in the pool.
 async fn investigator(app: &TestApp, username: &str, fields: &[&str], max: u32) -> TestUser {
@@ -110,18 +110,26 @@ async fn conflicts_with_a_person_or_an_agents_firm_exclude_too() {
     let id = case["id"].as_str().unwrap();
     let a = investigator(&app, "inv.a", &["communications"], 3).await;
     let b = investigator(&app, "inv.b", &["communications"], 3).await;
-    app.post(
-        "/api/v1/investigators/me/conflicts",
-        Some(&a.token),
-        Some(&json!({ "kind": "person", "value": " 张三 ", "relationship": "亲属" })),
+    expect_status(
+        app.post(
+            "/api/v1/investigators/me/conflicts",
+            Some(&a.token),
+            Some(&json!({ "kind": "person", "value": " 张三 ", "relationship": "亲属" })),
+        )
+        .await,
+        StatusCode::CREATED,
     )
     .await;
-    app.post(
-        "/api/v1/investigators/me/conflicts",
-        Some(&b.token),
-        Some(
-            &json!({ "kind": "organization", "value": "大连某律师事务所", "relationship": "兼职" }),
-        ),
+    expect_status(
+        app.post(
+            "/api/v1/investigators/me/conflicts",
+            Some(&b.token),
+            Some(
+                &json!({ "kind": "organization", "value": "大连某律师事务所", "relationship": "兼职" }),
+            ),
+        )
+        .await,
+        StatusCode::CREATED,
     )
     .await;
     let found = candidates(&app, &wang.token, id, "").await;
@@ -146,13 +154,17 @@ async fn an_investigator_who_served_in_another_procedure_of_the_case_is_excluded
     let assigned = assign(&app, &wang.token, id, &expert.id, json!({})).await;
     assert_eq!(assigned.status(), StatusCode::CREATED);
     let assignment: Value = assigned.json().await.unwrap();
-    app.post(
-        &format!(
-            "/api/v1/cases/{id}/investigators/{}/release",
-            assignment["id"].as_str().unwrap()
-        ),
-        Some(&wang.token),
-        None,
+    expect_status(
+        app.post(
+            &format!(
+                "/api/v1/cases/{id}/investigators/{}/release",
+                assignment["id"].as_str().unwrap()
+            ),
+            Some(&wang.token),
+            None,
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
 
@@ -236,14 +248,18 @@ async fn the_load_limit_holds_under_concurrent_assignment_attempts() {
                 )
                 .await;
             for item in list["items"].as_array().unwrap() {
-                app.post(
-                    &format!(
-                        "/api/v1/cases/{}/investigators/{}/release",
-                        case["id"].as_str().unwrap(),
-                        item["id"].as_str().unwrap()
-                    ),
-                    Some(token),
-                    None,
+                expect_status(
+                    app.post(
+                        &format!(
+                            "/api/v1/cases/{}/investigators/{}/release",
+                            case["id"].as_str().unwrap(),
+                            item["id"].as_str().unwrap()
+                        ),
+                        Some(token),
+                        None,
+                    )
+                    .await,
+                    StatusCode::OK,
                 )
                 .await;
             }
@@ -258,12 +274,16 @@ async fn an_investigator_sees_only_their_assigned_cases_without_personal_data() 
     let mine = app.open_case(&wang.token, &dispute()).await;
     let other = app.open_case(&wang.token, &dispute()).await;
     let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
-    assign(
-        &app,
-        &wang.token,
-        mine["id"].as_str().unwrap(),
-        &inv.id,
-        json!({}),
+    expect_status(
+        assign(
+            &app,
+            &wang.token,
+            mine["id"].as_str().unwrap(),
+            &inv.id,
+            json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
     )
     .await;
 
@@ -329,13 +349,21 @@ async fn the_opinion_is_invisible_to_every_role_but_the_cases_mediator_and_court
     let id = case["id"].as_str().unwrap();
     let author = investigator(&app, "inv.author", &["communications"], 3).await;
     let colleague = investigator(&app, "inv.colleague", &["communications"], 3).await;
-    assign(&app, &wang.token, id, &author.id, json!({})).await;
-    assign(
-        &app,
-        &wang.token,
-        id,
-        &colleague.id,
-        json!({ "field": "optics" }),
+    expect_status(
+        assign(&app, &wang.token, id, &author.id, json!({})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    expect_status(
+        assign(
+            &app,
+            &wang.token,
+            id,
+            &colleague.id,
+            json!({ "field": "optics" }),
+        )
+        .await,
+        StatusCode::CREATED,
     )
     .await;
     let upload = app
@@ -417,7 +445,11 @@ async fn corrections_are_new_versions_and_the_history_is_kept() {
     let case = app.open_case(&wang.token, &dispute()).await;
     let id = case["id"].as_str().unwrap();
     let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
-    assign(&app, &wang.token, id, &inv.id, json!({})).await;
+    expect_status(
+        assign(&app, &wang.token, id, &inv.id, json!({})).await,
+        StatusCode::CREATED,
+    )
+    .await;
     for text in ["第一版意见", "更正后的意见"] {
         let r = app
             .post(
@@ -521,7 +553,11 @@ async fn recusal_suspends_the_assignment_and_a_grant_ends_it_for_a_replacement_r
             Some(&json!({ "requested_by": "respondent", "grounds": "曾为申请人提供咨询" })),
         )
         .await;
-    let requested: Value = requested.json().await.unwrap();
+    let requested: Value = expect_status(requested, StatusCode::OK)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         (
             requested["status"].as_str(),
@@ -543,33 +579,43 @@ async fn recusal_suspends_the_assignment_and_a_grant_ends_it_for_a_replacement_r
     );
 
     // Refused, then reconsidered once, then granted.
-    let refused: Value = app
-        .post(
+    let refused: Value = expect_status(
+        app.post(
             &format!("{base}/recusal-decision"),
             Some(&wang.token),
             Some(&json!({ "granted": false, "reason": "理由不成立" })),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await,
+        StatusCode::OK,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(refused["status"], "active");
-    app.post(
-        &format!("{base}/recusal"),
-        Some(&wang.token),
-        Some(&json!({ "requested_by": "respondent", "grounds": "复议" })),
+    expect_status(
+        app.post(
+            &format!("{base}/recusal"),
+            Some(&wang.token),
+            Some(&json!({ "requested_by": "respondent", "grounds": "复议" })),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
-    let granted: Value = app
-        .post(
+    let granted: Value = expect_status(
+        app.post(
             &format!("{base}/recusal-decision"),
             Some(&wang.token),
             Some(&json!({ "granted": true, "reason": "复议成立" })),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await,
+        StatusCode::OK,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(
         (granted["status"].as_str(), granted["end_reason"].as_str()),
         (Some("ended"), Some("recused"))
@@ -614,12 +660,20 @@ async fn only_one_reconsideration_is_allowed_r24() {
     let ask = json!({ "requested_by": "applicant", "grounds": "理由" });
     let no = json!({ "granted": false, "reason": "不成立" });
     for _ in 0..2 {
-        app.post(&format!("{base}/recusal"), Some(&wang.token), Some(&ask))
-            .await;
-        app.post(
-            &format!("{base}/recusal-decision"),
-            Some(&wang.token),
-            Some(&no),
+        expect_status(
+            app.post(&format!("{base}/recusal"), Some(&wang.token), Some(&ask))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        expect_status(
+            app.post(
+                &format!("{base}/recusal-decision"),
+                Some(&wang.token),
+                Some(&no),
+            )
+            .await,
+            StatusCode::OK,
         )
         .await;
     }
@@ -660,18 +714,26 @@ async fn the_r22_and_r24_deadlines_run_on_the_working_day_calendar() {
     // Told on Thu Oct 8: met.
     app.set_today("2026-10-08");
     let base = format!("/api/v1/cases/{id}/investigators/{subject}");
-    app.post(
-        &format!("{base}/parties-notified"),
-        Some(&wang.token),
-        Some(&json!({})),
+    expect_status(
+        app.post(
+            &format!("{base}/parties-notified"),
+            Some(&wang.token),
+            Some(&json!({})),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     // Recusal asked Fri 2026-10-09: 3 days later is Mon 2026-10-12, a working day.
     app.set_today("2026-10-09");
-    app.post(
-        &format!("{base}/recusal"),
-        Some(&wang.token),
-        Some(&json!({ "requested_by": "applicant", "grounds": "理由" })),
+    expect_status(
+        app.post(
+            &format!("{base}/recusal"),
+            Some(&wang.token),
+            Some(&json!({ "requested_by": "applicant", "grounds": "理由" })),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     let deadlines = app.get_json("/api/v1/deadlines", Some(&wang.token)).await;
@@ -709,10 +771,14 @@ async fn deadlines_falling_in_the_spring_festival_run_to_the_next_working_day() 
     app.set_today("2026-02-12");
     let assignment = assigned(&app, &wang.token, id, &inv.id).await;
     let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
-    app.post(
-        &format!("{base}/recusal"),
-        Some(&wang.token),
-        Some(&json!({ "requested_by": "applicant", "grounds": "理由" })),
+    expect_status(
+        app.post(
+            &format!("{base}/recusal"),
+            Some(&wang.token),
+            Some(&json!({ "requested_by": "applicant", "grounds": "理由" })),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     let case = app
@@ -736,28 +802,44 @@ async fn every_step_is_a_timeline_event() {
     let inv = investigator(&app, "inv.zhou", &["communications"], 3).await;
     let assignment = assigned(&app, &wang.token, id, &inv.id).await;
     let base = format!("/api/v1/cases/{id}/investigators/{assignment}");
-    app.post(
-        &format!("{base}/parties-notified"),
-        Some(&wang.token),
-        Some(&json!({})),
+    expect_status(
+        app.post(
+            &format!("{base}/parties-notified"),
+            Some(&wang.token),
+            Some(&json!({})),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
-    app.post(
-        &format!("/api/v1/cases/{id}/opinions"),
-        Some(&inv.token),
-        Some(&json!({ "text": "意见" })),
+    expect_status(
+        app.post(
+            &format!("/api/v1/cases/{id}/opinions"),
+            Some(&inv.token),
+            Some(&json!({ "text": "意见" })),
+        )
+        .await,
+        StatusCode::CREATED,
     )
     .await;
-    app.post(
-        &format!("{base}/recusal"),
-        Some(&wang.token),
-        Some(&json!({ "requested_by": "applicant", "grounds": "理由" })),
+    expect_status(
+        app.post(
+            &format!("{base}/recusal"),
+            Some(&wang.token),
+            Some(&json!({ "requested_by": "applicant", "grounds": "理由" })),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
-    app.post(
-        &format!("{base}/recusal-decision"),
-        Some(&wang.token),
-        Some(&json!({ "granted": true, "reason": "成立" })),
+    expect_status(
+        app.post(
+            &format!("{base}/recusal-decision"),
+            Some(&wang.token),
+            Some(&json!({ "granted": true, "reason": "成立" })),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     let timeline = app

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, TestUser};
+use crate::helpers::{TestApp, TestUser, expect_status};
 
 /// A partner node the test plays: its id and signing key.
 pub(crate) struct FakePartner {
@@ -223,7 +223,11 @@ async fn referrals_outside_the_agreement_or_to_an_unregistered_node_are_refused_
             })),
         )
         .await;
-    let yantai: Value = response.json().await.unwrap();
+    let yantai: Value = expect_status(response, StatusCode::CREATED)
+        .await
+        .json()
+        .await
+        .unwrap();
     refused_naming(
         &d,
         &outgoing(

@@ -11,7 +11,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, USER_PASSWORD, assert_problem};
+use crate::helpers::{TestApp, USER_PASSWORD, assert_problem, expect_status};
 
 struct Minter {
     kid: String,
@@ -198,19 +198,27 @@ async fn disabling_an_account_ends_its_existing_tokens_on_the_next_request() {
     assert_eq!(me_status(&app, &wang.token).await, StatusCode::OK);
 
     let admin = app.admin_token().await;
-    app.post(
-        &format!("/api/v1/accounts/{}/disable", wang.id),
-        Some(&admin),
-        None,
+    expect_status(
+        app.post(
+            &format!("/api/v1/accounts/{}/disable", wang.id),
+            Some(&admin),
+            None,
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     assert_refused(&app, &wang.token, "disabled account").await;
 
     // Re-enabling does not revive the old token; a new login works.
-    app.post(
-        &format!("/api/v1/accounts/{}/enable", wang.id),
-        Some(&admin),
-        None,
+    expect_status(
+        app.post(
+            &format!("/api/v1/accounts/{}/enable", wang.id),
+            Some(&admin),
+            None,
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     assert_refused(&app, &wang.token, "token from before the disabling").await;
