@@ -5,7 +5,7 @@ use ipdr_domain::case::agreement::{
     AgreementContent, SignatureMethod, Signer, check_record, check_signature, required_signers,
 };
 use ipdr_domain::case::lifecycle::CaseAction;
-use ipdr_domain::case::stored::{Agreement, Case, CaseEvent, Signature};
+use ipdr_domain::case::stored::{SettlementAgreement, Case, CaseEvent, Signature};
 use ipdr_domain::event::EventKind;
 use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::cases::{agreement, events};
@@ -25,7 +25,7 @@ pub async fn record(
     id: CaseId,
     if_match: Option<i64>,
     content: &AgreementContent,
-) -> Result<(Case, Agreement), AppError> {
+) -> Result<(Case, SettlementAgreement), AppError> {
     let txn = begin_write(&state.db).await?;
     let current = load_for_update(&txn, id, if_match).await?;
     let signed = agreement::get(&txn, id)
@@ -58,7 +58,7 @@ pub async fn sign(
     if_match: Option<i64>,
     signer: Signer,
     method: SignatureMethod,
-) -> Result<(Case, Agreement), AppError> {
+) -> Result<(Case, SettlementAgreement), AppError> {
     let txn = begin_write(&state.db).await?;
     let current = load_for_update(&txn, id, if_match).await?;
     let existing = agreement::get(&txn, id).await?;

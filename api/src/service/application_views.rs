@@ -5,7 +5,7 @@ use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
 use ipdr_domain::case::confirmation::{Application, ApplicationAction, ApplicationStatus};
 use ipdr_domain::case::deadlines::DeadlineRule;
-use ipdr_domain::case::stored::{Agreement, CaseDeadline};
+use ipdr_domain::case::stored::{SettlementAgreement, CaseDeadline};
 use ipdr_domain::investigator::stored::Opinion;
 use ipdr_domain::{ApplicationId, CaseId, ValidationErrors};
 use ipdr_persistence::repo::cases::confirmations::{self, ApplicationScope};
@@ -33,7 +33,7 @@ pub struct ApplicationDetail {
     pub entry: ApplicationEntry,
     /// The agreement under review, for those who may read it, while it is still the case's
     /// agreement (its digest is the application's).
-    pub agreement: Option<Agreement>,
+    pub agreement: Option<SettlementAgreement>,
     /// The technical opinions the caller may read (R23).
     pub opinions: Vec<Opinion>,
 }

@@ -6,7 +6,7 @@ use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize, case
 use ipdr_domain::case::intake::CaseDraft;
 use ipdr_domain::case::masking::mask;
 use ipdr_domain::case::search;
-use ipdr_domain::case::stored::{Agreement, Case, CaseDeadline, CaseEvent};
+use ipdr_domain::case::stored::{SettlementAgreement, Case, CaseDeadline, CaseEvent};
 use ipdr_domain::case::{CaseStatus, IpType, Track};
 use ipdr_domain::{AccountId, CaseId, OrganizationId};
 use ipdr_persistence::ConnectionTrait;
@@ -25,7 +25,7 @@ pub struct CaseDetail {
     pub deadlines: Vec<CaseDeadline>,
     /// The mediators assigned to it.
     pub assigned_mediators: Vec<AccountId>,
-    pub agreement: Option<Agreement>,
+    pub agreement: Option<SettlementAgreement>,
     /// The day (China time) the deadlines' `overdue` is judged on.
     pub today: NaiveDate,
 }
@@ -175,7 +175,7 @@ pub async fn agreement(
     state: &AppState,
     caller: &Principal,
     id: CaseId,
-) -> AppResult<(Case, Option<Agreement>)> {
+) -> AppResult<(Case, Option<SettlementAgreement>)> {
     let case = authorized(state, caller, id, Action::ReadAgreement).await?;
     let stored = agreement::get(&state.db, case.id).await?;
     Ok((case, stored))

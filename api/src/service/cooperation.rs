@@ -11,7 +11,7 @@ use ipdr_persistence::repo::federation::agreements;
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub use ipdr_persistence::repo::federation::agreements::Agreement;
+pub use ipdr_persistence::repo::federation::agreements::CooperationAgreement;
 
 use crate::service::error::{AppError, AppResult, Conflict, Versioned, permit};
 use crate::service::unit_of_work::write;
@@ -71,7 +71,7 @@ pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<
 ///
 /// # Errors
 /// `Invalid` for inconsistent terms, `Refused` for a taken code, `Internal`.
-pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Agreement, AppError> {
+pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<CooperationAgreement, AppError> {
     let mut errors = ValidationErrors::default();
     let code = errors.check("code", NodeId::parse(&terms.code).map(|c| c.to_string()));
     let title = errors.check(
@@ -109,7 +109,7 @@ pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Agreement
     }
     check_liaisons(state, &terms.liaisons).await?;
     let now = state.clock.now();
-    let agreement = Agreement {
+    let agreement = CooperationAgreement {
         id: Uuid::now_v7(),
         code,
         title,
@@ -211,8 +211,8 @@ pub async fn update(
     state: &AppState,
     id: Uuid,
     if_match: Option<i64>,
-    change: impl FnOnce(&mut Agreement) -> Result<(), AppError>,
-) -> Result<Agreement, AppError> {
+    change: impl FnOnce(&mut CooperationAgreement) -> Result<(), AppError>,
+) -> Result<CooperationAgreement, AppError> {
     let mut agreement = agreements::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -239,7 +239,7 @@ pub async fn create_agreement(
     state: &AppState,
     caller: &Principal,
     terms: AgreementTerms,
-) -> AppResult<Agreement> {
+) -> AppResult<CooperationAgreement> {
     administer(caller, Action::Create)?;
     create(state, terms).await
 }
@@ -261,7 +261,7 @@ pub async fn load_seed_agreements(
 ///
 /// # Errors
 /// `Forbidden` for anyone but an administrator; `Internal`.
-pub async fn list_agreements(state: &AppState, caller: &Principal) -> AppResult<Vec<Agreement>> {
+pub async fn list_agreements(state: &AppState, caller: &Principal) -> AppResult<Vec<CooperationAgreement>> {
     administer(caller, Action::List)?;
     Ok(agreements::list(&state.db).await?)
 }
@@ -270,7 +270,7 @@ pub async fn list_agreements(state: &AppState, caller: &Principal) -> AppResult<
 ///
 /// # Errors
 /// `Forbidden` for anyone but an administrator; `NotFound`; `Internal`.
-pub async fn get_agreement(state: &AppState, caller: &Principal, id: Uuid) -> AppResult<Agreement> {
+pub async fn get_agreement(state: &AppState, caller: &Principal, id: Uuid) -> AppResult<CooperationAgreement> {
     administer(caller, Action::Read)?;
     agreements::get(&state.db, id)
         .await?
@@ -291,7 +291,7 @@ pub async fn set_agreement_status<E: From<AppError>>(
     id: Uuid,
     if_match: Result<Option<i64>, E>,
     status: AgreementStatus,
-) -> Result<Agreement, E> {
+) -> Result<CooperationAgreement, E> {
     administer(caller, Action::Update)?;
     let if_match = if_match?;
     let saved = update(state, id, if_match, |a| {
@@ -317,7 +317,7 @@ pub async fn set_agreement_liaisons<E: From<AppError>>(
     id: Uuid,
     if_match: Result<Option<i64>, E>,
     liaisons: Vec<AccountId>,
-) -> Result<Agreement, E> {
+) -> Result<CooperationAgreement, E> {
     administer(caller, Action::Update)?;
     let if_match = if_match?;
     Ok(update(state, id, if_match, |a| {

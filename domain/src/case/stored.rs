@@ -71,7 +71,7 @@ pub struct Signature {
 
 /// The settlement agreement of a case, with its signatures.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Agreement {
+pub struct SettlementAgreement {
     pub content: AgreementContent,
     pub digest: String,
     pub recorded_by: AccountId,

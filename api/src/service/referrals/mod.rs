@@ -14,7 +14,7 @@ use ipdr_domain::validation::bounded_text;
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::calendar;
 use ipdr_persistence::repo::cases::{self as case_repo, documents};
-use ipdr_persistence::repo::federation::agreements::{self, Agreement};
+use ipdr_persistence::repo::federation::agreements::{self, CooperationAgreement};
 use ipdr_persistence::repo::federation::outbox::{self, OutboxMessage, OutboxStatus};
 use ipdr_persistence::repo::federation::partners;
 use ipdr_persistence::repo::federation::referrals::{self, ReferralDocument};
@@ -109,7 +109,7 @@ async fn usable_agreement(
     id: Uuid,
     kind: ReferralKind,
     ip_type: IpType,
-) -> Result<Agreement, AppError> {
+) -> Result<CooperationAgreement, AppError> {
     let agreement = agreements::get(&state.db, id).await?.ok_or_else(|| {
         one(
             "agreement_id",

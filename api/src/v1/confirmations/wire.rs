@@ -1,6 +1,6 @@
 //! The wire types of judicial confirmation: requests, views and responses.
 use chrono::{DateTime, NaiveDate, Utc};
-use ipdr_domain::case::stored::Agreement;
+use ipdr_domain::case::stored::SettlementAgreement;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 use serde::Deserialize;
@@ -221,8 +221,8 @@ impl EligibleCourtView {
     }
 }
 
-impl From<Agreement> for ReviewedAgreement {
-    fn from(a: Agreement) -> Self {
+impl From<SettlementAgreement> for ReviewedAgreement {
+    fn from(a: SettlementAgreement) -> Self {
         Self {
             digest: a.digest,
             text: a.content.text,

@@ -13,7 +13,7 @@ use super::ADMIN;
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::service::cooperation::{self as service, Agreement, AgreementTerms};
+use crate::service::cooperation::{self as service, CooperationAgreement, AgreementTerms};
 use crate::state::AppState;
 use crate::v1::ApiTags;
 use crate::v1::cases::{etag, if_match};
@@ -50,7 +50,7 @@ pub struct CooperationAgreementView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn cooperation_agreement_view(a: Agreement, today: NaiveDate) -> CooperationAgreementView {
+fn cooperation_agreement_view(a: CooperationAgreement, today: NaiveDate) -> CooperationAgreementView {
     CooperationAgreementView {
         status: a.scope.status_on(today).into(),
         id: a.id,

@@ -2,7 +2,7 @@
 use chrono::{DateTime, Utc};
 use ipdr_domain::CaseId;
 use ipdr_domain::case::agreement::{AgreementContent, SignatureMethod, Signer};
-use ipdr_domain::case::stored::{Agreement, Signature};
+use ipdr_domain::case::stored::{SettlementAgreement, Signature};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -30,7 +30,7 @@ fn parse_signer(name: &str) -> Option<Signer> {
 pub async fn get(
     db: &impl ConnectionTrait,
     case_id: CaseId,
-) -> Result<Option<Agreement>, RepoError> {
+) -> Result<Option<SettlementAgreement>, RepoError> {
     let Some(row) = case_agreements::Entity::find_by_id(case_id.as_uuid())
         .one(db)
         .await?
@@ -54,7 +54,7 @@ pub async fn get(
         .collect::<Result<Vec<_>, RepoError>>()?;
     let terms: Vec<String> = serde_json::from_str(&row.terms)
         .map_err(|_| RepoError::Corrupt(format!("terms of case {}", row.case_id)))?;
-    Ok(Some(Agreement {
+    Ok(Some(SettlementAgreement {
         content: AgreementContent {
             text: row.text,
             terms,

@@ -16,7 +16,7 @@ use crate::repo::{
 
 /// A cooperation agreement between this node and one partner.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Agreement {
+pub struct CooperationAgreement {
     pub id: Uuid,
     pub code: String,
     pub title: String,
@@ -46,9 +46,9 @@ fn parse_names<T>(
         .collect()
 }
 
-fn from_row(row: cooperation_agreements::Model) -> Result<Agreement, RepoError> {
+fn from_row(row: cooperation_agreements::Model) -> Result<CooperationAgreement, RepoError> {
     let liaisons: Vec<Uuid> = parse_json("agreement liaisons", &row.liaisons)?;
-    Ok(Agreement {
+    Ok(CooperationAgreement {
         scope: AgreementScope {
             status: parse_stored("agreement status", &row.status, AgreementStatus::parse)?,
             valid_from: row.valid_from,
@@ -77,7 +77,7 @@ fn days(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-fn to_row(a: &Agreement) -> ActiveModel {
+fn to_row(a: &CooperationAgreement) -> ActiveModel {
     ActiveModel {
         id: Set(a.id),
         code: Set(a.code.clone()),
@@ -106,7 +106,7 @@ fn to_row(a: &Agreement) -> ActiveModel {
 
 /// # Errors
 /// [`Conflict::AgreementCode`] when the code is taken; database errors.
-pub async fn insert(db: &impl ConnectionTrait, agreement: &Agreement) -> Result<(), RepoError> {
+pub async fn insert(db: &impl ConnectionTrait, agreement: &CooperationAgreement) -> Result<(), RepoError> {
     Entity::insert(to_row(agreement))
         .exec_without_returning(db)
         .await
@@ -132,11 +132,11 @@ pub async fn insert(db: &impl ConnectionTrait, agreement: &Agreement) -> Result<
 /// [`RepoError::Stale`] when it changed meanwhile; database errors.
 pub async fn save(
     db: &impl ConnectionTrait,
-    agreement: &Agreement,
+    agreement: &CooperationAgreement,
     expected_version: i64,
     now: DateTime<Utc>,
-) -> Result<Agreement, RepoError> {
-    let saved = Agreement {
+) -> Result<CooperationAgreement, RepoError> {
+    let saved = CooperationAgreement {
         version: expected_version + 1,
         updated_at: now,
         ..agreement.clone()
@@ -155,7 +155,7 @@ pub async fn save(
 
 /// # Errors
 /// Database errors, corrupt rows.
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Agreement>, RepoError> {
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CooperationAgreement>, RepoError> {
     Entity::find_by_id(id)
         .one(db)
         .await?
@@ -168,7 +168,7 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Agreement
 pub async fn by_code(
     db: &impl ConnectionTrait,
     code: &str,
-) -> Result<Option<Agreement>, RepoError> {
+) -> Result<Option<CooperationAgreement>, RepoError> {
     Entity::find()
         .filter(Column::Code.eq(code))
         .one(db)
@@ -181,7 +181,7 @@ pub async fn by_code(
 ///
 /// # Errors
 /// Database errors, corrupt rows.
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Agreement>, RepoError> {
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<CooperationAgreement>, RepoError> {
     Entity::find()
         .order_by_asc(Column::Code)
         .all(db)

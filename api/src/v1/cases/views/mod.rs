@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::calendar::Period;
 use ipdr_domain::case::agreement::required_signers;
 use ipdr_domain::case::intake::Party;
-use ipdr_domain::case::stored::{Actor, Agreement, Case, CaseDeadline, CaseEvent};
+use ipdr_domain::case::stored::{Actor, SettlementAgreement, Case, CaseDeadline, CaseEvent};
 use poem_openapi::Object;
 use uuid::Uuid;
 
@@ -194,7 +194,7 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn summary(agreement: &Agreement, case: &Case) -> AgreementSummary {
+fn summary(agreement: &SettlementAgreement, case: &Case) -> AgreementSummary {
     let required = u32::try_from(required_signers(&case.parties).len()).unwrap_or(u32::MAX);
     AgreementSummary {
         digest: agreement.digest.clone(),

@@ -1,7 +1,7 @@
 //! How a case's agreement and documents look on the wire.
 use chrono::{DateTime, Utc};
 use ipdr_domain::case::agreement::{Signer, required_signers};
-use ipdr_domain::case::stored::{Agreement, Case, Document};
+use ipdr_domain::case::stored::{SettlementAgreement, Case, Document};
 use poem_openapi::Object;
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ pub struct AgreementView {
     pub case_version: i64,
 }
 
-pub fn agreement_view(case: &Case, a: Agreement) -> AgreementView {
+pub fn agreement_view(case: &Case, a: SettlementAgreement) -> AgreementView {
     AgreementView {
         case_id: case.id.as_uuid(),
         signatures_required: u32::try_from(required_signers(&case.parties).len())
