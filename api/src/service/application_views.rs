@@ -5,11 +5,11 @@ use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
 use ipdr_domain::case::confirmation::{Application, ApplicationAction, ApplicationStatus};
 use ipdr_domain::case::deadlines::DeadlineRule;
-use ipdr_domain::case::stored::{SettlementAgreement, CaseDeadline};
+use ipdr_domain::case::stored::{CaseDeadline, SettlementAgreement};
 use ipdr_domain::investigator::stored::Opinion;
 use ipdr_domain::{ApplicationId, CaseId, ValidationErrors};
 use ipdr_persistence::repo::cases::confirmations::{self, ApplicationScope};
-use ipdr_persistence::repo::cases::{self as case_repo, agreement, deadlines};
+use ipdr_persistence::repo::cases::{self as case_repo, deadlines, settlement_agreement};
 
 use crate::service::cases::{authorized, case_ref};
 use crate::service::confirmations::{
@@ -192,7 +192,7 @@ pub async fn get(
     let reads_agreement =
         authorize(caller, Action::ReadAgreement, &Resource::Case(reference)) == Decision::Allow;
     let agreement = if reads_agreement {
-        agreement::get(&state.db, case.id)
+        settlement_agreement::get(&state.db, case.id)
             .await?
             .filter(|a| a.digest == application.agreement_digest)
     } else {

@@ -6,11 +6,13 @@ use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize, case
 use ipdr_domain::case::intake::CaseDraft;
 use ipdr_domain::case::masking::mask;
 use ipdr_domain::case::search;
-use ipdr_domain::case::stored::{SettlementAgreement, Case, CaseDeadline, CaseEvent};
+use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, SettlementAgreement};
 use ipdr_domain::case::{CaseStatus, IpType, Track};
 use ipdr_domain::{AccountId, CaseId, OrganizationId};
 use ipdr_persistence::ConnectionTrait;
-use ipdr_persistence::repo::cases::{self, CaseFilter, agreement, assignments, deadlines, events};
+use ipdr_persistence::repo::cases::{
+    self, CaseFilter, assignments, deadlines, events, settlement_agreement,
+};
 
 use crate::service::cases::{authorized, case_ref, open_in};
 use crate::service::error::{AppResult, permit};
@@ -43,7 +45,7 @@ pub async fn detail_in(
 ) -> AppResult<CaseDetail> {
     let deadlines = deadlines::of_case(db, case.id).await?;
     let assigned = assignments::of_case(db, case.id).await?;
-    let agreement = agreement::get(db, case.id).await?;
+    let agreement = settlement_agreement::get(db, case.id).await?;
     let reference = case_ref(db, caller, &case).await?;
     let personal_data_masked =
         authorize(caller, Action::ReadPersonalData, &Resource::Case(reference)) != Decision::Allow;
@@ -177,6 +179,6 @@ pub async fn agreement(
     id: CaseId,
 ) -> AppResult<(Case, Option<SettlementAgreement>)> {
     let case = authorized(state, caller, id, Action::ReadAgreement).await?;
-    let stored = agreement::get(&state.db, case.id).await?;
+    let stored = settlement_agreement::get(&state.db, case.id).await?;
     Ok((case, stored))
 }

@@ -14,8 +14,8 @@ use ipdr_domain::event::EventKind;
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::cases::{
-    self, agreement, assignments, confirmations, deadlines as stored_deadlines, events,
-    investigators,
+    self, assignments, confirmations, deadlines as stored_deadlines, events, investigators,
+    settlement_agreement,
 };
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
 use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, begin_write};
@@ -311,7 +311,7 @@ pub async fn apply_in(
     action: &CaseAction,
 ) -> Result<Case, AppError> {
     let id = current.id;
-    let effective = agreement::get(db, id)
+    let effective = settlement_agreement::get(db, id)
         .await?
         .is_some_and(|a| a.effective_at.is_some());
     let change = lifecycle::apply(&current.facts(effective), action)?;
@@ -404,7 +404,7 @@ pub async fn apply_in(
             Actor::Account { id, .. } => id,
             Actor::Platform => ipdr_domain::AccountId::from(uuid::Uuid::nil()),
         };
-        agreement::supersede(db, id, by, reason.as_str(), state.clock.now()).await?;
+        settlement_agreement::supersede(db, id, by, reason.as_str(), state.clock.now()).await?;
         super::confirmations::void_pending(db, state, actor, id).await?;
     }
     let people_days = organization

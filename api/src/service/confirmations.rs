@@ -15,7 +15,7 @@ use ipdr_domain::validation::{Invalid, bounded_text};
 use ipdr_domain::{ApplicationId, CaseId, OrganizationId, Status, ValidationErrors};
 use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::cases::{
-    self as case_repo, agreement, confirmations, deadlines as stored_deadlines, events,
+    self as case_repo, confirmations, deadlines as stored_deadlines, events, settlement_agreement,
 };
 use ipdr_persistence::repo::{calendar, organizations};
 
@@ -135,7 +135,7 @@ pub async fn submit(
     let case = case_repo::get(&txn, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let signed = agreement::get(&txn, case_id).await?;
+    let signed = settlement_agreement::get(&txn, case_id).await?;
     let today = state.clock.today();
     let calendar = calendar::load(&txn).await?;
     let window_last_day = signed
@@ -306,7 +306,7 @@ async fn apply_in(
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     if let ApplicationAction::Confirm { .. } = action {
         // The court confirmed exactly what was signed: the digest is the one applied with.
-        let signed = agreement::get(db, case.id).await?;
+        let signed = settlement_agreement::get(db, case.id).await?;
         if signed.map(|a| a.digest).as_deref() != Some(current.agreement_digest.as_str()) {
             return Err(AppError::refused_now(
                 "agreement_changed",

@@ -5,14 +5,13 @@
 //! Every change commits through [`unit_of_work`], with its audit record in its transaction.
 //! The rules come from `ipdr_domain`, the storage from `ipdr_persistence`.
 pub mod accounts;
-pub mod agreements;
 pub mod application_views;
 pub mod audit_trail;
 pub mod calendar;
 pub mod case_views;
 pub mod cases;
 pub mod confirmations;
-pub mod cooperation;
+pub mod cooperation_agreements;
 pub mod court_terms;
 pub mod deadlines;
 pub mod error;
@@ -26,4 +25,5 @@ pub mod paging;
 pub mod partners;
 pub mod pool;
 pub mod referrals;
+pub mod settlement_agreements;
 pub mod unit_of_work;

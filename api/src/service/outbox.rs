@@ -7,7 +7,7 @@ use uuid::Uuid;
 pub use ipdr_persistence::repo::federation::outbox::{OutboxMessage, OutboxStatus};
 pub use ipdr_persistence::repo::{Page, PageRequest};
 
-use crate::service::cooperation::administer;
+use crate::service::cooperation_agreements::administer;
 use crate::service::error::{AppError, AppResult};
 use crate::service::unit_of_work::write;
 use crate::state::AppState;

@@ -7,7 +7,7 @@ use ipdr_persistence::repo::federation::partners;
 pub use ipdr_domain::referral::partner::{PartnerEntry, PartnerKey};
 pub use ipdr_persistence::repo::federation::partners::{Partner, PublicKey};
 
-use crate::service::cooperation::administer;
+use crate::service::cooperation_agreements::administer;
 use crate::service::error::AppResult;
 use crate::service::unit_of_work::write;
 use crate::state::AppState;

@@ -30,7 +30,7 @@ pub enum ApiTags {
     /// Moving a case through its lifecycle, one operation per action.
     CaseLifecycle,
     /// The settlement agreement and its signatures.
-    Agreements,
+    SettlementAgreements,
     /// Evidence and agreement files of cases.
     Documents,
     /// The technical investigator pool and investigators on cases (R22, R24).
@@ -67,7 +67,7 @@ pub type Apis = (
     (
         cases::CasesApi,
         cases::lifecycle::CaseLifecycleApi,
-        cases::agreement::CaseAgreementApi,
+        cases::settlement_agreement::SettlementAgreementApi,
         cases::assignments::CaseAssignmentsApi,
         cases::documents::CaseDocumentsApi,
     ),

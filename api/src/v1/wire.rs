@@ -338,7 +338,7 @@ mirror_enum!(
 
 mirror_enum!(
     /// A cooperation agreement's status; `expired` is read from its dates, never set.
-    AgreementStatusName <=> AgreementStatus { Draft, Active, Suspended, Expired }
+    CooperationAgreementStatusName <=> AgreementStatus { Draft, Active, Suspended, Expired }
 );
 
 mirror_enum!(

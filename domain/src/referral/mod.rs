@@ -5,13 +5,13 @@
 //! and both copies move through the same state machine ([`advance`]). The receiver answers
 //! (acknowledge, request information, accept, decline, report progress and the outcome); the
 //! sender only supplies information it was asked for.
-pub mod agreement;
+pub mod cooperation_agreement;
 pub mod deadlines;
 pub mod partner;
 
 use crate::case::{Refusal, refuse};
 
-pub use agreement::{AgreementScope, AgreementStatus, NodeId, ResponseDays};
+pub use cooperation_agreement::{AgreementScope, AgreementStatus, NodeId, ResponseDays};
 
 named_enum! {
     /// What a referral asks of the partner (R28: the kinds of cooperation agreed).

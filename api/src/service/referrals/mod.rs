@@ -14,7 +14,7 @@ use ipdr_domain::validation::bounded_text;
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::calendar;
 use ipdr_persistence::repo::cases::{self as case_repo, documents};
-use ipdr_persistence::repo::federation::agreements::{self, CooperationAgreement};
+use ipdr_persistence::repo::federation::cooperation_agreements::{self, CooperationAgreement};
 use ipdr_persistence::repo::federation::outbox::{self, OutboxMessage, OutboxStatus};
 use ipdr_persistence::repo::federation::partners;
 use ipdr_persistence::repo::federation::referrals::{self, ReferralDocument};
@@ -59,7 +59,7 @@ pub async fn referral_ref(
     caller: &Principal,
     referral: &Referral,
 ) -> Result<ReferralRef, AppError> {
-    let listed = match agreements::by_code(db, &referral.agreement_code).await? {
+    let listed = match cooperation_agreements::by_code(db, &referral.agreement_code).await? {
         Some(a) => a.liaisons.contains(&caller.account_id),
         None => false,
     };
@@ -110,13 +110,15 @@ async fn usable_agreement(
     kind: ReferralKind,
     ip_type: IpType,
 ) -> Result<CooperationAgreement, AppError> {
-    let agreement = agreements::get(&state.db, id).await?.ok_or_else(|| {
-        one(
-            "agreement_id",
-            "unknown_agreement",
-            "no cooperation agreement with this id",
-        )
-    })?;
+    let agreement = cooperation_agreements::get(&state.db, id)
+        .await?
+        .ok_or_else(|| {
+            one(
+                "agreement_id",
+                "unknown_agreement",
+                "no cooperation agreement with this id",
+            )
+        })?;
     let registered = partners::get(&state.db, &agreement.partner_node)
         .await?
         .is_some_and(|p| p.active);
@@ -346,7 +348,7 @@ pub async fn take_step(
         return Err(AppError::stale(Versioned::Referral, if_match));
     }
     check_local_end(referral.direction.local_end(), step.kind())?;
-    let agreement = agreements::by_code(&txn, &referral.agreement_code)
+    let agreement = cooperation_agreements::by_code(&txn, &referral.agreement_code)
         .await?
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     let now = state.clock.now();

@@ -2,7 +2,7 @@
 //! those the caller may see, and the same after sending one or taking a step.
 use ipdr_domain::access::{Action, Principal, ReferralScope, Resource, authorize, referral_scope};
 use ipdr_persistence::ConnectionTrait;
-use ipdr_persistence::repo::federation::agreements;
+use ipdr_persistence::repo::federation::cooperation_agreements;
 use ipdr_persistence::repo::federation::referrals::{self, Visible};
 use uuid::Uuid;
 
@@ -124,7 +124,7 @@ async fn list_page(
     let visible = match referral_scope(caller) {
         ReferralScope::Liaison(account) => Visible::Liaison {
             account,
-            agreement_codes: agreements::codes_for_liaison(&state.db, account).await?,
+            agreement_codes: cooperation_agreements::codes_for_liaison(&state.db, account).await?,
         },
         ReferralScope::Mediator {
             account,

@@ -6,7 +6,7 @@ use ipdr_domain::case::{PartyKind, Side};
 use ipdr_domain::referral::{Direction, End, ReferralStatus, check_local_end};
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::calendar;
-use ipdr_persistence::repo::federation::agreements;
+use ipdr_persistence::repo::federation::cooperation_agreements;
 use ipdr_persistence::repo::federation::inbox;
 use ipdr_persistence::repo::federation::partners::Partner;
 use ipdr_persistence::repo::federation::referrals::{self, Referral};
@@ -112,7 +112,7 @@ async fn apply(
             return Err(protocol("out_of_order", "a referral starts at seq 1"));
         }
         let (kind, ip_type) = steps::kind_and_type(kind, ip_type)?;
-        let agreement = agreements::by_code(db, agreement_code)
+        let agreement = cooperation_agreements::by_code(db, agreement_code)
             .await?
             .filter(|a| a.partner_node == partner.node_id)
             .ok_or_else(|| {
@@ -185,7 +185,7 @@ async fn apply(
         End::Receiver => End::Sender,
     };
     check_local_end(partner_end, message.step.kind())?;
-    let agreement = agreements::by_code(db, &referral.agreement_code)
+    let agreement = cooperation_agreements::by_code(db, &referral.agreement_code)
         .await?
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     steps::apply(

@@ -1,12 +1,12 @@
 //! `/api/v1/cases`: intake, lists, reading a case and its timeline. The lifecycle, the
 //! agreement, assignments and documents have their own modules.
-pub mod agreement;
 pub mod assignments;
 pub mod documents;
 mod headers;
 pub mod investigators;
 pub mod lifecycle;
 pub mod opinions;
+pub mod settlement_agreement;
 pub mod views;
 
 use chrono::{DateTime, Utc};

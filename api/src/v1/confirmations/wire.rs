@@ -63,7 +63,7 @@ pub struct ExtensionView {
 
 /// The agreement the court reviews: exactly what the parties signed.
 #[derive(Object)]
-pub struct ReviewedAgreement {
+pub struct ReviewedSettlementAgreement {
     /// SHA-256 of `text`, equal to the application's `agreement_digest`.
     pub digest: String,
     pub text: String,
@@ -113,7 +113,7 @@ pub struct ApplicationView {
     /// Reading one application: the agreement under review, for those who may read it (the
     /// court, the mediators), while it is still the case's agreement.
     #[oai(skip_serializing_if_is_none)]
-    pub agreement: Option<ReviewedAgreement>,
+    pub agreement: Option<ReviewedSettlementAgreement>,
     /// Reading one application: the technical opinions the caller may read (R23).
     #[oai(skip_serializing_if_is_none)]
     pub technical_opinions: Option<Vec<OpinionView>>,
@@ -221,7 +221,7 @@ impl EligibleCourtView {
     }
 }
 
-impl From<SettlementAgreement> for ReviewedAgreement {
+impl From<SettlementAgreement> for ReviewedSettlementAgreement {
     fn from(a: SettlementAgreement) -> Self {
         Self {
             digest: a.digest,

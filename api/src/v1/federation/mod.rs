@@ -1,6 +1,6 @@
 //! `/api/v1/partners`, `/api/v1/cooperation-agreements`, `/api/v1/federation/outbox`: the
 //! federation's administration. Administrators only; they see no referral contents.
-pub mod agreements;
+pub mod cooperation_agreements;
 pub mod outbox;
 pub mod partners;
 
@@ -9,7 +9,7 @@ use crate::error::status;
 /// The federation's administration, one API per resource (a tuple of APIs is an API).
 pub type FederationAdminApi = (
     partners::PartnersApi,
-    agreements::CooperationAgreementsApi,
+    cooperation_agreements::CooperationAgreementsApi,
     outbox::OutboxApi,
 );
 

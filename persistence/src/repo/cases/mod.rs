@@ -1,12 +1,12 @@
 //! Cases: the case row with its parties, and the tables around it (timeline, deadlines,
 //! agreement, assignments, documents), one module each.
-pub mod agreement;
 pub mod assignments;
 pub mod confirmations;
 pub mod deadlines;
 pub mod documents;
 pub mod events;
 pub mod investigators;
+pub mod settlement_agreement;
 mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -6,11 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::calendar::Period;
 use ipdr_domain::case::agreement::required_signers;
 use ipdr_domain::case::intake::Party;
-use ipdr_domain::case::stored::{Actor, SettlementAgreement, Case, CaseDeadline, CaseEvent};
+use ipdr_domain::case::stored::{Actor, Case, CaseDeadline, CaseEvent, SettlementAgreement};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-pub use self::records::{AgreementView, DocumentView, SignatureView, agreement_view};
+pub use self::records::{DocumentView, SettlementAgreementView, SignatureView, agreement_view};
 use crate::service::case_views::CaseDetail;
 use crate::v1::wire::{
     CaseStatusName, ConsentName, CourtProcedureName, DeadlineStatusName, IdDocumentKindName,
@@ -131,7 +131,7 @@ impl DeadlineView {
 
 /// The agreement at a glance; `GET …/agreement` has its text.
 #[derive(Object)]
-pub struct AgreementSummary {
+pub struct SettlementAgreementSummary {
     /// SHA-256 of the agreement text.
     pub digest: String,
     /// Decides ownership or validity of an IP right (R12: cannot be judicially confirmed).
@@ -185,7 +185,7 @@ pub struct CaseView {
     pub assigned_mediators: Vec<Uuid>,
     pub deadlines: Vec<DeadlineView>,
     #[oai(skip_serializing_if_is_none)]
-    pub agreement: Option<AgreementSummary>,
+    pub agreement: Option<SettlementAgreementSummary>,
     /// Parties' identity numbers, phones and addresses are hidden from this caller.
     pub personal_data_masked: bool,
     /// Send as `If-Match` with a change to make sure nobody changed the case meanwhile.
@@ -194,9 +194,9 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn summary(agreement: &SettlementAgreement, case: &Case) -> AgreementSummary {
+fn summary(agreement: &SettlementAgreement, case: &Case) -> SettlementAgreementSummary {
     let required = u32::try_from(required_signers(&case.parties).len()).unwrap_or(u32::MAX);
-    AgreementSummary {
+    SettlementAgreementSummary {
         digest: agreement.digest.clone(),
         decides_ownership_or_validity: agreement.content.decides_ownership_or_validity,
         signatures_required: required,

@@ -1,7 +1,7 @@
 //! How a case's agreement and documents look on the wire.
 use chrono::{DateTime, Utc};
 use ipdr_domain::case::agreement::{Signer, required_signers};
-use ipdr_domain::case::stored::{SettlementAgreement, Case, Document};
+use ipdr_domain::case::stored::{Case, Document, SettlementAgreement};
 use poem_openapi::Object;
 use uuid::Uuid;
 
@@ -21,7 +21,7 @@ pub struct SignatureView {
 
 /// The settlement agreement with its signatures.
 #[derive(Object)]
-pub struct AgreementView {
+pub struct SettlementAgreementView {
     pub case_id: Uuid,
     pub text: String,
     pub terms: Vec<String>,
@@ -39,8 +39,8 @@ pub struct AgreementView {
     pub case_version: i64,
 }
 
-pub fn agreement_view(case: &Case, a: SettlementAgreement) -> AgreementView {
-    AgreementView {
+pub fn agreement_view(case: &Case, a: SettlementAgreement) -> SettlementAgreementView {
+    SettlementAgreementView {
         case_id: case.id.as_uuid(),
         signatures_required: u32::try_from(required_signers(&case.parties).len())
             .unwrap_or(u32::MAX),

@@ -3,15 +3,15 @@ use chrono::NaiveDate;
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
 use ipdr_domain::case::IpType;
-use ipdr_domain::referral::agreement::{check_settable, check_terms};
+use ipdr_domain::referral::cooperation_agreement::{check_settable, check_terms};
 use ipdr_domain::referral::{AgreementScope, AgreementStatus, NodeId, ReferralKind, ResponseDays};
 use ipdr_domain::{AccountId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::accounts;
-use ipdr_persistence::repo::federation::agreements;
+use ipdr_persistence::repo::federation::cooperation_agreements;
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub use ipdr_persistence::repo::federation::agreements::CooperationAgreement;
+pub use ipdr_persistence::repo::federation::cooperation_agreements::CooperationAgreement;
 
 use crate::service::error::{AppError, AppResult, Conflict, Versioned, permit};
 use crate::service::unit_of_work::write;
@@ -71,7 +71,10 @@ pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<
 ///
 /// # Errors
 /// `Invalid` for inconsistent terms, `Refused` for a taken code, `Internal`.
-pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<CooperationAgreement, AppError> {
+pub async fn create(
+    state: &AppState,
+    terms: AgreementTerms,
+) -> Result<CooperationAgreement, AppError> {
     let mut errors = ValidationErrors::default();
     let code = errors.check("code", NodeId::parse(&terms.code).map(|c| c.to_string()));
     let title = errors.check(
@@ -129,7 +132,7 @@ pub async fn create(state: &AppState, terms: AgreementTerms) -> Result<Cooperati
         updated_at: now,
     };
     write(&state.db, async |txn| {
-        Ok(agreements::insert(txn, &agreement).await?)
+        Ok(cooperation_agreements::insert(txn, &agreement).await?)
     })
     .await?;
     tracing::info!(agreement = %agreement.code, partner = %agreement.partner_node, "cooperation agreement stored");
@@ -213,7 +216,7 @@ pub async fn update(
     if_match: Option<i64>,
     change: impl FnOnce(&mut CooperationAgreement) -> Result<(), AppError>,
 ) -> Result<CooperationAgreement, AppError> {
-    let mut agreement = agreements::get(&state.db, id)
+    let mut agreement = cooperation_agreements::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if if_match.is_some_and(|v| v != agreement.version) {
@@ -223,7 +226,7 @@ pub async fn update(
     change(&mut agreement)?;
     check_liaisons(state, &agreement.liaisons).await?;
     write(&state.db, async |txn| {
-        agreements::save(txn, &agreement, expected, state.clock.now())
+        cooperation_agreements::save(txn, &agreement, expected, state.clock.now())
             .await
             .map_err(|e| AppError::from(e).with_named_version(if_match))
     })
@@ -261,18 +264,25 @@ pub async fn load_seed_agreements(
 ///
 /// # Errors
 /// `Forbidden` for anyone but an administrator; `Internal`.
-pub async fn list_agreements(state: &AppState, caller: &Principal) -> AppResult<Vec<CooperationAgreement>> {
+pub async fn list_agreements(
+    state: &AppState,
+    caller: &Principal,
+) -> AppResult<Vec<CooperationAgreement>> {
     administer(caller, Action::List)?;
-    Ok(agreements::list(&state.db).await?)
+    Ok(cooperation_agreements::list(&state.db).await?)
 }
 
 /// One agreement.
 ///
 /// # Errors
 /// `Forbidden` for anyone but an administrator; `NotFound`; `Internal`.
-pub async fn get_agreement(state: &AppState, caller: &Principal, id: Uuid) -> AppResult<CooperationAgreement> {
+pub async fn get_agreement(
+    state: &AppState,
+    caller: &Principal,
+    id: Uuid,
+) -> AppResult<CooperationAgreement> {
     administer(caller, Action::Read)?;
-    agreements::get(&state.db, id)
+    cooperation_agreements::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -5,10 +5,10 @@ use ipdr_domain::case::agreement::{
     AgreementContent, SignatureMethod, Signer, check_record, check_signature, required_signers,
 };
 use ipdr_domain::case::lifecycle::CaseAction;
-use ipdr_domain::case::stored::{SettlementAgreement, Case, CaseEvent, Signature};
+use ipdr_domain::case::stored::{Case, CaseEvent, SettlementAgreement, Signature};
 use ipdr_domain::event::EventKind;
 use ipdr_persistence::begin_write;
-use ipdr_persistence::repo::cases::{agreement, events};
+use ipdr_persistence::repo::cases::{events, settlement_agreement};
 
 use crate::service::cases::{apply_in, event, load_for_update, save};
 use crate::service::error::AppError;
@@ -28,18 +28,18 @@ pub async fn record(
 ) -> Result<(Case, SettlementAgreement), AppError> {
     let txn = begin_write(&state.db).await?;
     let current = load_for_update(&txn, id, if_match).await?;
-    let signed = agreement::get(&txn, id)
+    let signed = settlement_agreement::get(&txn, id)
         .await?
         .map_or(0, |a| a.signatures.len());
     check_record(current.status, signed)?;
-    agreement::put(&txn, id, content, caller.account_id, state.clock.now()).await?;
+    settlement_agreement::put(&txn, id, content, caller.account_id, state.clock.now()).await?;
     let recorded = CaseEvent {
         detail: Some(format!("digest {}", content.digest())),
         ..event(state, caller, EventKind::RecordAgreement)
     };
     events::append(&txn, id, &recorded).await?;
     let saved = save(&txn, state, &current, &current, if_match).await?;
-    let stored = agreement::get(&txn, id)
+    let stored = settlement_agreement::get(&txn, id)
         .await?
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     commit(txn).await?;
@@ -61,7 +61,7 @@ pub async fn sign(
 ) -> Result<(Case, SettlementAgreement), AppError> {
     let txn = begin_write(&state.db).await?;
     let current = load_for_update(&txn, id, if_match).await?;
-    let existing = agreement::get(&txn, id).await?;
+    let existing = settlement_agreement::get(&txn, id).await?;
     let signed: Vec<Signer> = existing
         .iter()
         .flat_map(|a| a.signatures.iter().map(|s| s.signer))
@@ -75,7 +75,7 @@ pub async fn sign(
         signer,
     )?;
     let now = state.clock.now();
-    agreement::add_signature(
+    settlement_agreement::add_signature(
         &txn,
         id,
         &Signature {
@@ -97,7 +97,7 @@ pub async fn sign(
     };
     events::append(&txn, id, &recorded).await?;
     let saved = if effective {
-        agreement::mark_effective(&txn, id, now).await?;
+        settlement_agreement::mark_effective(&txn, id, now).await?;
         apply_in(
             &txn,
             state,
@@ -110,7 +110,7 @@ pub async fn sign(
     } else {
         save(&txn, state, &current, &current, if_match).await?
     };
-    let stored = agreement::get(&txn, id)
+    let stored = settlement_agreement::get(&txn, id)
         .await?
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
     commit(txn).await?;

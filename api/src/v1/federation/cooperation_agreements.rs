@@ -13,11 +13,13 @@ use super::ADMIN;
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
-use crate::service::cooperation::{self as service, CooperationAgreement, AgreementTerms};
+use crate::service::cooperation_agreements::{
+    self as service, AgreementTerms, CooperationAgreement,
+};
 use crate::state::AppState;
 use crate::v1::ApiTags;
 use crate::v1::cases::{etag, if_match};
-use crate::v1::wire::{AgreementStatusName, IpTypeName, ReferralKindName};
+use crate::v1::wire::{CooperationAgreementStatusName, IpTypeName, ReferralKindName};
 
 #[derive(Default)]
 pub struct CooperationAgreementsApi;
@@ -42,7 +44,7 @@ pub struct CooperationAgreementView {
     #[oai(skip_serializing_if_is_none)]
     pub valid_until: Option<NaiveDate>,
     /// As of today: an active agreement past `valid_until` reads `expired`.
-    pub status: AgreementStatusName,
+    pub status: CooperationAgreementStatusName,
     /// The local liaison officers who answer referrals under it.
     pub liaisons: Vec<Uuid>,
     pub version: i64,
@@ -50,7 +52,10 @@ pub struct CooperationAgreementView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn cooperation_agreement_view(a: CooperationAgreement, today: NaiveDate) -> CooperationAgreementView {
+fn cooperation_agreement_view(
+    a: CooperationAgreement,
+    today: NaiveDate,
+) -> CooperationAgreementView {
     CooperationAgreementView {
         status: a.scope.status_on(today).into(),
         id: a.id,
@@ -76,7 +81,7 @@ fn cooperation_agreement_view(a: CooperationAgreement, today: NaiveDate) -> Coop
 #[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
-pub struct CreateAgreementRequest {
+pub struct CreateCooperationAgreementRequest {
     /// The code both nodes use (lower-case letters, digits, `-`), e.g. `dalian-weihai-gi`.
     pub code: String,
     pub title: String,
@@ -100,7 +105,7 @@ pub struct CreateAgreementRequest {
     /// `draft` (default), `active` or `suspended`.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default)]
-    pub status: Option<AgreementStatusName>,
+    pub status: Option<CooperationAgreementStatusName>,
     #[oai(default)]
     #[serde(default)]
     pub liaisons: Vec<Uuid>,
@@ -110,16 +115,16 @@ pub struct CreateAgreementRequest {
 #[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
-pub struct AgreementStatusRequest {
+pub struct CooperationAgreementStatusRequest {
     /// `draft`, `active` or `suspended`.
-    pub status: AgreementStatusName,
+    pub status: CooperationAgreementStatusName,
 }
 
 /// The liaison officers of an agreement.
 #[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
-pub struct AgreementLiaisonsRequest {
+pub struct CooperationAgreementLiaisonsRequest {
     pub liaisons: Vec<Uuid>,
 }
 
@@ -180,7 +185,7 @@ impl CooperationAgreementsApi {
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
-        body: JsonBody<CreateAgreementRequest>,
+        body: JsonBody<CreateCooperationAgreementRequest>,
     ) -> ApiResult<CooperationAgreementCreated, { ADMIN | status::JSON_BODY | status::CONFLICT }>
     {
         let r = body.0;
@@ -218,9 +223,9 @@ impl CooperationAgreementsApi {
     #[oai(
         path = "/cooperation-agreements/seed",
         method = "post",
-        operation_id = "load_seed_agreements"
+        operation_id = "load_seed_cooperation_agreements"
     )]
-    async fn load_seed_agreements(
+    async fn load_seed_cooperation_agreements(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -288,7 +293,7 @@ impl CooperationAgreementsApi {
         caller: BearerAuth,
         id: Path<Uuid>,
         #[oai(name = "If-Match")] version: Header<Option<String>>,
-        body: JsonBody<AgreementStatusRequest>,
+        body: JsonBody<CooperationAgreementStatusRequest>,
     ) -> ApiResult<
         CooperationAgreementFound,
         {
@@ -326,7 +331,7 @@ impl CooperationAgreementsApi {
         caller: BearerAuth,
         id: Path<Uuid>,
         #[oai(name = "If-Match")] version: Header<Option<String>>,
-        body: JsonBody<AgreementLiaisonsRequest>,
+        body: JsonBody<CooperationAgreementLiaisonsRequest>,
     ) -> ApiResult<
         CooperationAgreementFound,
         {

@@ -106,7 +106,10 @@ fn to_row(a: &CooperationAgreement) -> ActiveModel {
 
 /// # Errors
 /// [`Conflict::AgreementCode`] when the code is taken; database errors.
-pub async fn insert(db: &impl ConnectionTrait, agreement: &CooperationAgreement) -> Result<(), RepoError> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    agreement: &CooperationAgreement,
+) -> Result<(), RepoError> {
     Entity::insert(to_row(agreement))
         .exec_without_returning(db)
         .await
@@ -155,7 +158,10 @@ pub async fn save(
 
 /// # Errors
 /// Database errors, corrupt rows.
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CooperationAgreement>, RepoError> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<CooperationAgreement>, RepoError> {
     Entity::find_by_id(id)
         .one(db)
         .await?

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::if_match;
-use super::views::{AgreementView, agreement_view};
+use super::views::{SettlementAgreementView, agreement_view};
 use crate::auth::BearerAuth;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, status};
@@ -22,7 +22,7 @@ use crate::v1::ApiTags;
 use crate::v1::wire::SignatureMethodName;
 
 #[derive(Default)]
-pub struct CaseAgreementApi;
+pub struct SettlementAgreementApi;
 
 const CHANGE: u32 = status::AUTHENTICATED
     | status::FORBIDDEN
@@ -35,7 +35,7 @@ const CHANGE: u32 = status::AUTHENTICATED
 #[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
-pub struct RecordAgreementRequest {
+pub struct RecordSettlementAgreementRequest {
     /// The full text, as it will be signed (1 to 100 000 characters; kept byte for byte).
     pub text: String,
     /// The obligations, one per entry, for following performance (at most 50).
@@ -68,11 +68,11 @@ pub struct SignatureRequest {
 pub enum AgreementFound {
     /// The agreement with its signatures.
     #[oai(status = 200)]
-    Ok(Json<AgreementView>),
+    Ok(Json<SettlementAgreementView>),
 }
 
-#[OpenApi(prefix_path = "/api/v1/cases", tag = "ApiTags::Agreements")]
-impl CaseAgreementApi {
+#[OpenApi(prefix_path = "/api/v1/cases", tag = "ApiTags::SettlementAgreements")]
+impl SettlementAgreementApi {
     /// Record the settlement agreement.
     ///
     /// During mediation, records (or replaces) the agreement's text and terms; its SHA-256
@@ -81,15 +81,15 @@ impl CaseAgreementApi {
     #[oai(
         path = "/:id/agreement",
         method = "put",
-        operation_id = "record_agreement"
+        operation_id = "record_settlement_agreement"
     )]
-    async fn record_agreement(
+    async fn record_settlement_agreement(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
         id: Path<Uuid>,
         #[oai(name = "If-Match")] version: Header<Option<String>>,
-        body: JsonBody<RecordAgreementRequest>,
+        body: JsonBody<RecordSettlementAgreementRequest>,
     ) -> ApiResult<AgreementFound, CHANGE> {
         let caller = caller.0;
         let case =
@@ -106,7 +106,8 @@ impl CaseAgreementApi {
         }
         let content = AgreementContent::parse(&r.text, &r.terms, r.decides_ownership_or_validity)?;
         let (case, stored) =
-            service::agreements::record(&state, &caller, case.id, if_match, &content).await?;
+            service::settlement_agreements::record(&state, &caller, case.id, if_match, &content)
+                .await?;
         Ok(AgreementFound::Ok(Json(agreement_view(&case, stored))))
     }
 
@@ -118,9 +119,9 @@ impl CaseAgreementApi {
     #[oai(
         path = "/:id/agreement",
         method = "get",
-        operation_id = "get_agreement"
+        operation_id = "get_settlement_agreement"
     )]
-    async fn get_agreement(
+    async fn get_settlement_agreement(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -143,9 +144,9 @@ impl CaseAgreementApi {
     #[oai(
         path = "/:id/agreement/signatures",
         method = "post",
-        operation_id = "record_signature"
+        operation_id = "sign_settlement_agreement"
     )]
-    async fn record_signature(
+    async fn sign_settlement_agreement(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -169,9 +170,15 @@ impl CaseAgreementApi {
                 .into());
             }
         };
-        let (case, stored) =
-            service::agreements::sign(&state, &caller, case.id, if_match, signer, r.method.into())
-                .await?;
+        let (case, stored) = service::settlement_agreements::sign(
+            &state,
+            &caller,
+            case.id,
+            if_match,
+            signer,
+            r.method.into(),
+        )
+        .await?;
         Ok(AgreementFound::Ok(Json(agreement_view(&case, stored))))
     }
 }
