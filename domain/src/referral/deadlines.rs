@@ -178,6 +178,55 @@ pub fn resumed(
     )
 }
 
+/// The dates of a stored clock that a step can move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockDates {
+    pub due_on: NaiveDate,
+    /// Whether `due_on` was counted on an official calendar (not the fallback).
+    pub calendar_verified: bool,
+    pub paused_on: Option<NaiveDate>,
+    pub met_on: Option<NaiveDate>,
+}
+
+/// What `changes` does to the running clock `clock` on `on` (R26, R28): met (it stops), paused
+/// (while information is awaited), or resumed with the days it had left when paused. `None`
+/// when the step leaves it as it is; a met clock never moves again.
+pub fn moved(
+    calendar: &Calendar,
+    clock: ReferralClock,
+    dates: ClockDates,
+    changes: &ClockChanges,
+    on: NaiveDate,
+) -> Option<ClockDates> {
+    if dates.met_on.is_some() {
+        return None;
+    }
+    if changes.meets.contains(&clock) {
+        return Some(ClockDates {
+            met_on: Some(on),
+            paused_on: None,
+            ..dates
+        });
+    }
+    if changes.pauses.contains(&clock) {
+        return dates.paused_on.is_none().then_some(ClockDates {
+            paused_on: Some(on),
+            ..dates
+        });
+    }
+    if changes.resumes.contains(&clock) {
+        let paused_on = dates.paused_on?;
+        let resumed = resumed(calendar, clock, paused_on, dates.due_on, on);
+        return Some(ClockDates {
+            due_on: resumed.due,
+            calendar_verified: dates.calendar_verified && resumed.calendar_verified,
+            paused_on: None,
+            met_on: None,
+        });
+    }
+    None
+}
+
 named_enum! {
     /// Where a referral clock stands on a given day.
     pub enum ClockState {
@@ -218,6 +267,63 @@ pub fn clock_state(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn running(due_on: NaiveDate) -> ClockDates {
+        ClockDates {
+            due_on,
+            calendar_verified: true,
+            paused_on: None,
+            met_on: None,
+        }
+    }
+
+    fn only(f: impl FnOnce(&mut ClockChanges)) -> ClockChanges {
+        let mut changes = ClockChanges::default();
+        f(&mut changes);
+        changes
+    }
+
+    #[test]
+    fn a_step_meets_pauses_or_resumes_a_running_clock_and_never_a_met_one() {
+        let calendar = Calendar::default();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let decide = ReferralClock::Decide;
+        let meet = only(|c| c.meets.push(decide));
+        let met = moved(&calendar, decide, running(day(27)), &meet, day(23)).unwrap();
+        assert_eq!(met.met_on, Some(day(23)));
+        assert_eq!(
+            moved(&calendar, decide, met, &meet, day(24)),
+            None,
+            "met once"
+        );
+
+        let pause = only(|c| c.pauses.push(decide));
+        let paused = moved(&calendar, decide, running(day(27)), &pause, day(23)).unwrap();
+        assert_eq!(paused.paused_on, Some(day(23)));
+        assert_eq!(
+            moved(&calendar, decide, paused, &pause, day(24)),
+            None,
+            "paused once"
+        );
+
+        let resume = only(|c| c.resumes.push(decide));
+        assert_eq!(
+            moved(&calendar, decide, running(day(27)), &resume, day(24)),
+            None
+        );
+        let resumed = moved(&calendar, decide, paused, &resume, day(25)).unwrap();
+        assert_eq!(resumed.paused_on, None);
+        assert!(
+            resumed.due_on > day(27),
+            "the days left run from the resumption"
+        );
+
+        let other = only(|c| c.meets.push(ReferralClock::Acknowledge));
+        assert_eq!(
+            moved(&calendar, decide, running(day(27)), &other, day(23)),
+            None
+        );
+    }
     use crate::calendar::YearCalendar;
 
     #[test]

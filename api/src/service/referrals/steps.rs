@@ -156,30 +156,22 @@ async fn apply_clocks(
     changes: &deadlines::ClockChanges,
     on: NaiveDate,
 ) -> Result<(), AppError> {
-    let running = |d: &ReferralDeadline| d.met_on.is_none();
-    for mut clock in referrals::deadlines(db, referral_id).await? {
-        let touched = if changes.meets.contains(&clock.clock) && running(&clock) {
-            clock.met_on = Some(on);
-            clock.paused_on = None;
-            true
-        } else if changes.pauses.contains(&clock.clock)
-            && running(&clock)
-            && clock.paused_on.is_none()
-        {
-            clock.paused_on = Some(on);
-            true
-        } else if changes.resumes.contains(&clock.clock) && running(&clock) {
-            if let Some(paused_on) = clock.paused_on.take() {
-                let resumed =
-                    deadlines::resumed(calendar, clock.clock, paused_on, clock.due_on, on);
-                clock.due_on = resumed.due;
-                clock.calendar_verified &= resumed.calendar_verified;
-            }
-            true
-        } else {
-            false
+    for clock in referrals::deadlines(db, referral_id).await? {
+        let dates = deadlines::ClockDates {
+            due_on: clock.due_on,
+            calendar_verified: clock.calendar_verified,
+            paused_on: clock.paused_on,
+            met_on: clock.met_on,
         };
-        if touched {
+        // R26, R28: whether the step meets, pauses or resumes this clock.
+        if let Some(moved) = deadlines::moved(calendar, clock.clock, dates, changes, on) {
+            let clock = ReferralDeadline {
+                due_on: moved.due_on,
+                calendar_verified: moved.calendar_verified,
+                paused_on: moved.paused_on,
+                met_on: moved.met_on,
+                ..clock
+            };
             referrals::update_deadline(db, &clock).await?;
         }
     }
