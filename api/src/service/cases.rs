@@ -6,6 +6,7 @@ use ipdr_domain::calendar::Period;
 use ipdr_domain::case::deadlines::{
     self, DEFAULT_PEOPLE_MEDIATION_DAYS, DeadlineChanges, DeadlineRule,
 };
+use ipdr_domain::case::effects::{Effects, effects};
 use ipdr_domain::case::intake::{CaseDraft, check_handler, check_opener};
 use ipdr_domain::case::lifecycle::{self, CaseAction, check_not_closed};
 use ipdr_domain::case::number::case_number;
@@ -317,69 +318,19 @@ pub async fn apply_in(
     let change = lifecycle::apply(&current.facts(effective), action)?;
     let today = state.clock.today();
 
-    let mut next = Case {
-        status: change.to,
-        consent: change.consent,
-        ..current.clone()
-    };
     let organization = organizations::get(db, current.organization_id)
         .await?
         .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
-    let mut detail = None;
-    match action {
-        CaseAction::Accept => {
-            let year = today.year();
-            let sequence = cases::next_case_number(db, current.organization_id, year).await?;
-            next.case_number = Some(case_number(&organization.code, year, sequence));
-            detail.clone_from(&next.case_number);
-        }
-        CaseAction::Decline { reason } | CaseAction::Withdraw { reason, .. } => {
-            next.reason = Some(reason.as_str().to_owned());
-            detail.clone_from(&next.reason);
-        }
-        CaseAction::Fail { reason, routes } => {
-            next.reason = Some(reason.as_str().to_owned());
-            next.routes.clone_from(routes);
-            let told = routes
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            detail = Some(format!("{}; routes told: {told}", reason.as_str()));
-        }
-        CaseAction::RecordPerformance { note, .. } => {
-            next.reason = note.as_ref().map(|n| n.as_str().to_owned());
-            detail.clone_from(&next.reason);
-        }
-        CaseAction::RecordConsent { consent } => {
-            detail = Some(
-                if *consent {
-                    "consent given"
-                } else {
-                    "consent refused"
-                }
-                .to_owned(),
-            );
-        }
-        CaseAction::ReopenMediation { reason } => {
-            next.reason = Some(reason.as_str().to_owned());
-            detail.clone_from(&next.reason);
-        }
-        CaseAction::ReturnToCourt => {
-            let why = "R15: the court's mediation term ran out without a settlement".to_owned();
-            next.reason = Some(why.clone());
-            detail = Some(why);
-        }
-        CaseAction::StartMediation | CaseAction::Settle | CaseAction::Close => {}
-    }
-    if let CaseAction::Withdraw { by, .. } = action {
-        next.withdrawn_by = Some(*by);
-    }
-    // R15: a court-referred case that ends unsettled goes back to its court, with the outcome.
-    let returned = deadlines::returns_to_court(next.track, next.status)
-        && !deadlines::returns_to_court(current.track, current.status);
-    if returned {
-        next.returned_on = Some(today);
+    let Effects {
+        mut next,
+        mut detail,
+        returned_to_court: returned,
+    } = effects(current, &change, action, today);
+    if let CaseAction::Accept = action {
+        let year = today.year();
+        let sequence = cases::next_case_number(db, current.organization_id, year).await?;
+        next.case_number = Some(case_number(&organization.code, year, sequence));
+        detail.clone_from(&next.case_number);
     }
     let saved = save(db, state, current, &next, if_match).await?;
     let kind = action.kind();

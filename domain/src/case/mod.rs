@@ -2,6 +2,7 @@
 pub mod agreement;
 pub mod confirmation;
 pub mod deadlines;
+pub mod effects;
 pub mod files;
 pub mod identifiers;
 pub mod intake;
