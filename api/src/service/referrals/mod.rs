@@ -403,7 +403,12 @@ pub fn is_overdue(clocks: &[referrals::ReferralDeadline], today: NaiveDate) -> b
 pub async fn escalate_breaches(state: &AppState) -> Result<usize, AppError> {
     let today = state.clock.today();
     let mut escalated = 0;
+    // The query narrows to candidates by index; the rule (R28: running, not paused, past its
+    // last day) is the domain's.
     for clock in referrals::breached_unescalated(&state.db, today, 500).await? {
+        if !steps::overdue(&clock, today) {
+            continue;
+        }
         let txn = begin_write(&state.db).await?;
         // Another replica escalated it meanwhile: nothing to record.
         if referrals::mark_breached(&txn, clock.referral_id, clock.clock, today).await? {
