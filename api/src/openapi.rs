@@ -184,7 +184,7 @@ struct Route {
     /// `GET, POST`, for the `Allow` header.
     methods: String,
     /// (method, operation id, the status it answers on success)
-    operations: Vec<(String, &'static str, u16)>,
+    operations: Vec<(String, String, u16)>,
 }
 
 /// The document's path templates, read once.
@@ -197,10 +197,9 @@ fn routes() -> &'static [Route] {
             .flatten()
             .map(|(template, item)| {
                 let methods = item.as_object().into_iter().flatten();
-                let operations: Vec<(String, &'static str, u16)> = methods
+                let operations: Vec<(String, String, u16)> = methods
                     .filter_map(|(method, op)| {
-                        let id: &'static str =
-                            Box::leak(op["operationId"].as_str()?.to_owned().into_boxed_str());
+                        let id = op["operationId"].as_str()?.to_owned();
                         let success = op["responses"]
                             .as_object()
                             .into_iter()
@@ -260,7 +259,7 @@ pub fn operation(method: &str, path: &str) -> Option<(&'static str, u16)> {
         .operations
         .iter()
         .find(|(m, _, _)| m == method)
-        .map(|(_, id, success)| (*id, *success))
+        .map(|(_, id, success)| (id.as_str(), *success))
 }
 
 /// The Swagger UI page, showing [`spec_json`].

@@ -320,7 +320,7 @@ pub async fn apply_in(
 
     let organization = organizations::get(db, current.organization_id)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the case's organisation"))?;
     let Effects {
         mut next,
         mut detail,

@@ -39,7 +39,7 @@ pub async fn eligible(db: &impl ConnectionTrait, case: &Case) -> Result<Vec<Elig
     let mut courts = organizations::courts(db).await?;
     let body = organizations::get(db, case.organization_id)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the case's organisation"))?;
     let facts: Vec<CourtFacts> = courts
         .iter()
         .filter_map(|c| {
@@ -237,7 +237,7 @@ pub async fn authorized_application(
         .ok_or(AppError::NotFound)?;
     let case = case_repo::get(&state.db, application.case_id)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the case of an application"))?;
     let reference = case_ref(&state.db, caller, &case).await?;
     permit(authorize(
         caller,
@@ -303,7 +303,7 @@ async fn apply_in(
         .map_err(|e| AppError::from(e).with_named_version(if_match))?;
     let case = case_repo::get(db, current.case_id)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the case of an application"))?;
     if let ApplicationAction::Confirm { .. } = action {
         // The court confirmed exactly what was signed: the digest is the one applied with.
         let signed = settlement_agreement::get(db, case.id).await?;

@@ -45,7 +45,10 @@ pub async fn extend(
         .ok_or_else(|| {
             AppError::refused_now("no_open_term", "the case has no running R15 term to extend")
         })?;
-    let extended = extension.extend(term.period)?;
+    let total = extension
+        .extended_days(term.period)
+        .ok_or_else(|| AppError::internal("an R15 term is not counted in calendar days"))?;
+    let extended = Period::CalendarDays(total);
     // The case's version moves, so a concurrent change of it is refused (`Stale`).
     let saved = save(&txn, state, &current, &current, if_match).await?;
     open_deadlines(
@@ -58,11 +61,7 @@ pub async fn extend(
     .await?;
     let recorded = CaseEvent {
         detail: Some(format!(
-            "R15 term extended by {days} days to {} with the consent of parties {}",
-            match extended {
-                Period::CalendarDays(n) => format!("{n} days"),
-                Period::WorkingDays(n) => format!("{n} working days"),
-            },
+            "R15 term extended by {days} days to {total} days with the consent of parties {}",
             extension
                 .consents
                 .iter()

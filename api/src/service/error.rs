@@ -80,6 +80,12 @@ impl AppError {
         Self::refused(code, None, message)
     }
 
+    /// A row the data guarantees is missing (a broken reference, a concurrent delete): an
+    /// internal failure naming `what`.
+    pub fn missing(what: &str) -> Self {
+        Self::Internal(format!("{what} is missing"))
+    }
+
     /// An internal failure with its cause (logged by the adapter, not shown).
     pub fn internal(cause: impl Into<String>) -> Self {
         Self::Internal(cause.into())

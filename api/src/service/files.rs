@@ -104,7 +104,7 @@ pub(crate) fn fingerprint(content: &[u8]) -> Result<(String, u64), AppError> {
 pub(crate) async fn stored_content(state: &AppState, sha256: &str) -> Result<Vec<u8>, AppError> {
     documents::content(&state.db, sha256)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))
+        .ok_or_else(|| AppError::missing("the content of a stored document"))
 }
 
 /// Whether `caller` may list and download documents of `kind` of `case` (the access policy

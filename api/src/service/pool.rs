@@ -92,7 +92,7 @@ pub async fn update(
 async fn profile(state: &AppState, account: AccountId) -> Result<Profile, AppError> {
     investigators::get_profile(&state.db, account)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))
+        .ok_or_else(|| AppError::missing("the investigator profile just written"))
 }
 
 /// Whether `caller` may list the pool (administrators only).

@@ -41,7 +41,7 @@ pub async fn record(
     let saved = save(&txn, state, &current, &current, if_match).await?;
     let stored = settlement_agreement::get(&txn, id)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the settlement agreement just written"))?;
     commit(txn).await?;
     Ok((saved, stored))
 }
@@ -112,7 +112,7 @@ pub async fn sign(
     };
     let stored = settlement_agreement::get(&txn, id)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the settlement agreement just signed"))?;
     commit(txn).await?;
     Ok((saved, stored))
 }

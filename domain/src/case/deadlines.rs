@@ -157,19 +157,13 @@ impl TermExtension {
         }
     }
 
-    /// The running term `term` made longer by this extension, counted from the same start.
-    ///
-    /// # Errors
-    /// `term_not_in_calendar_days` for a term that is not counted in calendar days (R15 terms
-    /// always are).
-    pub fn extend(&self, term: Period) -> Result<Period, crate::case::Refusal> {
+    /// The length in calendar days of the running term `term` made longer by this extension,
+    /// counted from the same start; `None` for a term not counted in calendar days (R15 terms
+    /// always are, so that is broken data).
+    pub fn extended_days(&self, term: Period) -> Option<u32> {
         match term {
-            Period::CalendarDays(length) => Ok(Period::CalendarDays(length + self.days)),
-            _ => Err(crate::case::refuse(
-                "term_not_in_calendar_days",
-                Some("R15"),
-                "an R15 term is counted in calendar days",
-            )),
+            Period::CalendarDays(length) => Some(length + self.days),
+            Period::WorkingDays(_) => None,
         }
     }
 }
@@ -245,11 +239,8 @@ mod tests {
     #[test]
     fn an_extension_lengthens_the_running_term_from_the_same_start() {
         let ten = TermExtension::parse(10, &[1]).unwrap();
-        assert_eq!(
-            ten.extend(Period::CalendarDays(30)),
-            Ok(Period::CalendarDays(40))
-        );
-        assert!(ten.extend(Period::WorkingDays(30)).is_err());
+        assert_eq!(ten.extended_days(Period::CalendarDays(30)), Some(40));
+        assert_eq!(ten.extended_days(Period::WorkingDays(30)), None);
     }
 
     #[test]

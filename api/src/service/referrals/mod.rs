@@ -350,7 +350,7 @@ pub async fn take_step(
     check_local_end(referral.direction.local_end(), step.kind())?;
     let agreement = cooperation_agreements::by_code(&txn, &referral.agreement_code)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the cooperation agreement of a stored referral"))?;
     let now = state.clock.now();
     let taken = Taken {
         node: state.node.id.as_str(),

@@ -48,9 +48,9 @@ pub async fn receive(
         Err(RepoError::Conflict(Conflict::InboxMessage)) => {
             // A concurrent delivery of the same message committed first.
             drop(txn);
-            let first = inbox::find(&state.db, message.id)
-                .await?
-                .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+            let first = inbox::find(&state.db, message.id).await?.ok_or_else(|| {
+                AppError::missing("the inbox message a concurrent delivery recorded")
+            })?;
             return replay(&first, partner);
         }
         Err(e) => return Err(e.into()),
@@ -187,7 +187,7 @@ async fn apply(
     check_local_end(partner_end, message.step.kind())?;
     let agreement = cooperation_agreements::by_code(db, &referral.agreement_code)
         .await?
-        .ok_or_else(|| AppError::internal("a row this operation relies on is missing"))?;
+        .ok_or_else(|| AppError::missing("the cooperation agreement of a stored referral"))?;
     steps::apply(
         db,
         &calendar,

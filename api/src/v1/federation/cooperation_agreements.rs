@@ -181,7 +181,7 @@ impl CooperationAgreementsApi {
         method = "post",
         operation_id = "create_cooperation_agreement"
     )]
-    async fn create_agreement(
+    async fn create_cooperation_agreement(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -242,7 +242,7 @@ impl CooperationAgreementsApi {
         method = "get",
         operation_id = "list_cooperation_agreements"
     )]
-    async fn list_agreements(
+    async fn list_cooperation_agreements(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -264,7 +264,7 @@ impl CooperationAgreementsApi {
         method = "get",
         operation_id = "get_cooperation_agreement"
     )]
-    async fn get_agreement(
+    async fn get_cooperation_agreement(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -287,7 +287,7 @@ impl CooperationAgreementsApi {
         method = "put",
         operation_id = "set_cooperation_agreement_status"
     )]
-    async fn set_agreement_status(
+    async fn set_cooperation_agreement_status(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
@@ -325,7 +325,7 @@ impl CooperationAgreementsApi {
         method = "put",
         operation_id = "set_cooperation_agreement_liaisons"
     )]
-    async fn set_agreement_liaisons(
+    async fn set_cooperation_agreement_liaisons(
         &self,
         state: Data<&AppState>,
         caller: BearerAuth,
