@@ -42,6 +42,8 @@ struct Scope {
     client: Option<String>,
     /// Set once the unit of work committed the request's success record.
     recorded: bool,
+    /// Domain events emitted since the unit of work last committed.
+    emitted: u32,
 }
 
 tokio::task_local! {
@@ -128,6 +130,27 @@ pub fn success_record() -> Option<NewEvent> {
         })
         .ok()
         .flatten()
+}
+
+/// The operation being handled (`settle_case`), when there is one: what caused the events
+/// its change emits.
+pub fn operation() -> Option<&'static str> {
+    SCOPE
+        .try_with(|scope| scope.borrow().operation.map(|(name, _)| name))
+        .ok()
+        .flatten()
+}
+
+/// Notes that the change being made emitted a domain event.
+pub fn note_event() {
+    let _ = SCOPE.try_with(|scope| scope.borrow_mut().emitted += 1);
+}
+
+/// How many domain events the change emitted since the last commit; starts the count again.
+pub fn take_emitted() -> u32 {
+    SCOPE
+        .try_with(|scope| std::mem::take(&mut scope.borrow_mut().emitted))
+        .unwrap_or(0)
 }
 
 /// Notes that the request's success record was committed with its change, so the middleware

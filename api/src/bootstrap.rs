@@ -1,12 +1,14 @@
 //! First start: a signing key, and — on an empty database — the operator organisation with its
 //! first administrator.
+use crate::service::unit_of_work::{commit_platform, emit_about};
+use ipdr_domain::event::{By, EventKind, Subject};
 use std::sync::Arc;
 
 use ipdr_domain::OrganizationId;
 use ipdr_domain::account::{NewAccount, NewPassword, Role};
 use ipdr_domain::organization::NewOrganization;
 use ipdr_persistence::repo::{RepoError, accounts, organizations};
-use ipdr_persistence::{Db, begin_write, commit};
+use ipdr_persistence::{Db, begin_write};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
@@ -65,8 +67,17 @@ pub async fn prepare(db: &Db, config: &Config, hasher: &Arc<PasswordHasher>) -> 
         }
         other => other?,
     };
-    provisioning::insert_account(&txn, &admin, hash, SystemClock.now()).await?;
-    commit(txn).await?;
+    let now = SystemClock.now();
+    emit_about(
+        &txn,
+        EventKind::CreateOrganization,
+        Subject::Organization(org_id),
+        By::Platform,
+        now,
+    )
+    .await?;
+    let account = provisioning::insert_account(&txn, &admin, hash, now).await?;
+    commit_platform(txn, provisioning::operator_created(&account, "first start")).await?;
 
     if generated {
         // The one place a secret is logged, by design: there is no other way to hand it over.

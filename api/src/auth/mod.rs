@@ -4,6 +4,7 @@ mod scheme;
 pub mod throttle;
 pub mod tokens;
 
+use ipdr_domain::event::{EventKind, Subject};
 use std::net::IpAddr;
 
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
@@ -152,7 +153,16 @@ pub async fn change_password(
         .await
         .map_err(internal)?;
     crate::service::unit_of_work::write(&state.db, async |txn| {
-        Ok(accounts::set_password(txn, caller.account_id, hash, state.clock.now()).await?)
+        let now = state.clock.now();
+        accounts::set_password(txn, caller.account_id, hash, now).await?;
+        crate::service::unit_of_work::emit_about(
+            txn,
+            EventKind::ChangePassword,
+            Subject::Account(caller.account_id),
+            caller.actor(),
+            now,
+        )
+        .await
     })
     .await?;
     tracing::info!(account = %caller.account_id, "password changed");

@@ -17,8 +17,9 @@ pub use ipdr_persistence::repo::accounts::AccountFilter;
 use crate::auth::password::PasswordHasher;
 use crate::service::error::{AppError, AppResult, permit};
 use crate::service::paging::{Page, PageRequest};
-use crate::service::unit_of_work::{Created, commit, created, write};
+use crate::service::unit_of_work::{Created, commit, created, emit_about, write};
 use crate::state::AppState;
+use ipdr_domain::event::{By, EventKind, Subject};
 
 /// Hashes a new password on the blocking pool.
 ///
@@ -39,6 +40,7 @@ pub async fn hash(hasher: &Arc<PasswordHasher>, password: &NewPassword) -> AppRe
 /// taken username, `Internal`.
 pub async fn insert(
     db: &impl ConnectionTrait,
+    by: By,
     new: &NewAccount,
     password_hash: String,
     now: DateTime<Utc>,
@@ -46,7 +48,9 @@ pub async fn insert(
     let organization = organizations::get(db, new.organization_id).await?;
     new.check_organization(organization.map(|o| (o.kind, o.status)))?;
     let id = AccountId::from(uuid::Uuid::now_v7());
-    Ok(accounts::insert(db, id, new, password_hash, now).await?)
+    let account = accounts::insert(db, id, new, password_hash, now).await?;
+    emit_about(db, EventKind::CreateAccount, Subject::Account(id), by, now).await?;
+    Ok(account)
 }
 
 /// Creates an account (administrators only); it can log in at once. `new` is the request as
@@ -64,7 +68,14 @@ pub async fn create(
     let new = new?;
     let password_hash = hash(&state.hasher, &new.password).await?;
     let account = write(&state.db, async |txn| {
-        let account = insert(txn, &new, password_hash, state.clock.now()).await?;
+        let account = insert(
+            txn,
+            caller.actor().into(),
+            &new,
+            password_hash,
+            state.clock.now(),
+        )
+        .await?;
         created(Created::Account(account.id));
         Ok(account)
     })
@@ -117,8 +128,11 @@ pub async fn disable(state: &AppState, caller: &Principal, id: AccountId) -> App
     let txn = begin_write(&state.db).await?;
     // Refused or not found: the transaction is dropped, nothing is committed or recorded as
     // done (the middleware records the refusal).
-    match accounts::disable(&txn, caller.account_id, id, state.clock.now()).await? {
+    let now = state.clock.now();
+    match accounts::disable(&txn, caller.account_id, id, now).await? {
         DisableOutcome::Disabled(account) => {
+            let event = EventKind::DisableAccount;
+            emit_about(&txn, event, Subject::Account(id), caller.actor(), now).await?;
             commit(txn).await?;
             tracing::info!(account = %id, "account disabled");
             Ok(account)
@@ -135,9 +149,19 @@ pub async fn disable(state: &AppState, caller: &Principal, id: AccountId) -> App
 pub async fn enable(state: &AppState, caller: &Principal, id: AccountId) -> AppResult<Account> {
     permit(authorize(caller, Action::Enable, &Resource::Account(id)))?;
     let enabled = write(&state.db, async |txn| {
-        accounts::enable(txn, id, state.clock.now())
+        let now = state.clock.now();
+        let enabled = accounts::enable(txn, id, now)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        emit_about(
+            txn,
+            EventKind::EnableAccount,
+            Subject::Account(id),
+            caller.actor(),
+            now,
+        )
+        .await?;
+        Ok(enabled)
     })
     .await?;
     tracing::info!(account = %id, "account enabled");
@@ -163,9 +187,18 @@ pub async fn reset_password(
     let password = password?;
     let password_hash = hash(&state.hasher, &password).await?;
     write(&state.db, async |txn| {
-        accounts::set_password(txn, id, password_hash, state.clock.now())
+        let now = state.clock.now();
+        accounts::set_password(txn, id, password_hash, now)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        emit_about(
+            txn,
+            EventKind::ResetPassword,
+            Subject::Account(id),
+            caller.actor(),
+            now,
+        )
+        .await
     })
     .await?;
     tracing::info!(account = %id, "password reset by an administrator");

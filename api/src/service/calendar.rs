@@ -11,8 +11,9 @@ use ipdr_persistence::repo::cases::deadlines;
 pub use ipdr_persistence::repo::calendar::StoredYear;
 
 use crate::service::error::{AppError, AppResult, permit};
-use crate::service::unit_of_work::commit;
+use crate::service::unit_of_work::{commit, emit_about};
 use crate::state::AppState;
+use ipdr_domain::event::{EventKind, Subject};
 
 fn may(caller: &Principal, action: Action) -> AppResult<()> {
     permit(authorize(caller, action, &Resource::Calendar))
@@ -51,7 +52,7 @@ pub async fn load_calendar_year(
 ) -> AppResult<(StoredYear, u64)> {
     may(caller, Action::Administer)?;
     let (year, source) = notice?;
-    load_year(state, &year, &source).await
+    load_year(state, caller, &year, &source).await
 }
 
 /// The last day of `period` counted from `start` (not counted), on the loaded calendar.
@@ -75,6 +76,7 @@ pub async fn compute_deadline(
 /// `Internal`.
 pub async fn load_year(
     state: &AppState,
+    caller: &Principal,
     year: &YearCalendar,
     source: &str,
 ) -> Result<(StoredYear, u64), AppError> {
@@ -83,6 +85,15 @@ pub async fn load_year(
     calendar::put(&txn, year, source, now).await?;
     let all = calendar::load(&txn).await?;
     let moved = deadlines::recompute_open(&txn, &all, year.year()).await?;
+    let subject = Subject::CalendarYear(year.year());
+    emit_about(
+        &txn,
+        EventKind::LoadCalendarYear,
+        subject,
+        caller.actor(),
+        now,
+    )
+    .await?;
     commit(txn).await?;
     let stored = StoredYear {
         calendar: year.clone(),

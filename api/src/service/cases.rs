@@ -1,4 +1,5 @@
 //! Opening cases and moving them through their lifecycle.
+use crate::service::unit_of_work::emit_on_case;
 use chrono::Datelike;
 use ipdr_domain::access::{Action, CaseRef, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
@@ -15,7 +16,7 @@ use ipdr_domain::event::EventKind;
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, OrganizationId, ValidationErrors};
 use ipdr_persistence::repo::cases::{
-    self, assignments, confirmations, deadlines as stored_deadlines, events, investigators,
+    self, assignments, confirmations, deadlines as stored_deadlines, investigators,
     settlement_agreement,
 };
 use ipdr_persistence::repo::{RepoError, calendar, organizations};
@@ -199,7 +200,7 @@ pub(crate) async fn open_for(
         to_status: Some(case.status),
         ..event(state, caller, EventKind::SubmitCase)
     };
-    events::append(db, id, &opened).await?;
+    emit_on_case(db, id, None, opened).await?;
     if caller.role == Role::Mediator {
         assignments::assign(db, id, caller.account_id, caller.account_id, now).await?;
     }
@@ -340,13 +341,13 @@ pub async fn apply_in(
         detail,
         ..event_by(state, actor, kind.into())
     };
-    events::append(db, id, &recorded).await?;
+    emit_on_case(db, id, None, recorded).await?;
     if returned && !matches!(action, CaseAction::ReturnToCourt) {
         let back = CaseEvent {
             detail: Some(format!("returned to the referring court: {}", saved.status)),
             ..event_by(state, actor, EventKind::ReturnToCourt)
         };
-        events::append(db, id, &back).await?;
+        emit_on_case(db, id, None, back).await?;
     }
     if let CaseAction::ReopenMediation { reason } = action {
         // The signed agreement is set aside (kept in the file) and an application still

@@ -1,5 +1,6 @@
 //! Judicial confirmation (司法确认): the eligible courts of a case, the joint application, the
 //! court's decisions, and voiding an application when the agreement changes.
+use crate::service::unit_of_work::emit_on_case;
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
 use ipdr_domain::calendar::local_date;
 use ipdr_domain::case::confirmation::{
@@ -15,7 +16,7 @@ use ipdr_domain::validation::{Invalid, bounded_text};
 use ipdr_domain::{ApplicationId, CaseId, OrganizationId, Status, ValidationErrors};
 use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::cases::{
-    self as case_repo, confirmations, deadlines as stored_deadlines, events, settlement_agreement,
+    self as case_repo, confirmations, deadlines as stored_deadlines, settlement_agreement,
 };
 use ipdr_persistence::repo::{calendar, organizations};
 
@@ -196,10 +197,11 @@ pub async fn submit(
         court.court.name.as_str(),
         application.agreement_digest
     );
-    events::append(
+    emit_on_case(
         &txn,
         case_id,
-        &case_event(
+        Some(application.id),
+        case_event(
             state,
             caller.actor(),
             EventKind::ApplyForConfirmation,
@@ -340,10 +342,11 @@ async fn apply_in(
         .await?;
     }
     let detail = format!("application {}: {}", current.id, describe(action));
-    events::append(
+    emit_on_case(
         db,
         case.id,
-        &case_event(state, actor, action.kind().into(), detail),
+        Some(current.id),
+        case_event(state, actor, action.kind().into(), detail),
     )
     .await?;
     tracing::info!(case = %case.id, application = %current.id, action = action.kind().as_str(), "application moved");

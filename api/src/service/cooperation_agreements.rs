@@ -14,8 +14,9 @@ use uuid::Uuid;
 pub use ipdr_persistence::repo::federation::cooperation_agreements::CooperationAgreement;
 
 use crate::service::error::{AppError, AppResult, Conflict, Versioned, permit};
-use crate::service::unit_of_work::write;
+use crate::service::unit_of_work::{emit_about, write};
 use crate::state::AppState;
+use ipdr_domain::event::{By, EventKind, Subject};
 
 /// Checks that `caller` administers the federation (partner nodes, cooperation agreements, the
 /// outbox) and may do `action` there.
@@ -73,6 +74,7 @@ pub async fn check_liaisons(state: &AppState, liaisons: &[AccountId]) -> Result<
 /// `Invalid` for inconsistent terms, `Refused` for a taken code, `Internal`.
 pub async fn create(
     state: &AppState,
+    by: &By,
     terms: AgreementTerms,
 ) -> Result<CooperationAgreement, AppError> {
     let mut errors = ValidationErrors::default();
@@ -132,7 +134,10 @@ pub async fn create(
         updated_at: now,
     };
     write(&state.db, async |txn| {
-        Ok(cooperation_agreements::insert(txn, &agreement).await?)
+        cooperation_agreements::insert(txn, &agreement).await?;
+        let subject = Subject::CooperationAgreement(agreement.id);
+        let kind = EventKind::CreateCooperationAgreement;
+        emit_about(txn, kind, subject, by.clone(), now).await
     })
     .await?;
     tracing::info!(agreement = %agreement.code, partner = %agreement.partner_node, "cooperation agreement stored");
@@ -158,7 +163,7 @@ const SEEDS: &str = include_str!("../federation/seed_agreements.json");
 ///
 /// # Errors
 /// `Internal` (the seed file is part of the build and is checked by a test).
-pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), AppError> {
+pub async fn load_seeds(state: &AppState, by: &By) -> Result<(Vec<String>, Vec<String>), AppError> {
     let seeds: Vec<Seed> = serde_json::from_str(SEEDS)
         .map_err(|e| AppError::internal(format!("the seed agreements do not parse: {e}")))?;
     let own = state.node.id.as_str();
@@ -197,7 +202,7 @@ pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), 
             status: AgreementStatus::Active,
             liaisons: Vec::new(),
         };
-        match create(state, terms).await {
+        match create(state, by, terms).await {
             Ok(_) => loaded.push(seed.code),
             Err(AppError::Conflict(Conflict::AgreementCode)) => skipped.push(seed.code),
             Err(problem) => return Err(problem),
@@ -212,6 +217,7 @@ pub async fn load_seeds(state: &AppState) -> Result<(Vec<String>, Vec<String>), 
 /// `NotFound`, `Stale` on a concurrent change, `Invalid`, `Internal`.
 pub async fn update(
     state: &AppState,
+    by: &By,
     id: Uuid,
     if_match: Option<i64>,
     change: impl FnOnce(&mut CooperationAgreement) -> Result<(), AppError>,
@@ -226,9 +232,14 @@ pub async fn update(
     change(&mut agreement)?;
     check_liaisons(state, &agreement.liaisons).await?;
     write(&state.db, async |txn| {
-        cooperation_agreements::save(txn, &agreement, expected, state.clock.now())
+        let now = state.clock.now();
+        let saved = cooperation_agreements::save(txn, &agreement, expected, now)
             .await
-            .map_err(|e| AppError::from(e).with_named_version(if_match))
+            .map_err(|e| AppError::from(e).with_named_version(if_match))?;
+        let subject = Subject::CooperationAgreement(saved.id);
+        let kind = EventKind::UpdateCooperationAgreement;
+        emit_about(txn, kind, subject, by.clone(), now).await?;
+        Ok(saved)
     })
     .await
 }
@@ -244,7 +255,7 @@ pub async fn create_agreement(
     terms: AgreementTerms,
 ) -> AppResult<CooperationAgreement> {
     administer(caller, Action::Create)?;
-    create(state, terms).await
+    create(state, &caller.actor().into(), terms).await
 }
 
 /// Loads the seed agreements this node is a party to (see [`load_seeds`]), as an
@@ -257,7 +268,7 @@ pub async fn load_seed_agreements(
     caller: &Principal,
 ) -> AppResult<(Vec<String>, Vec<String>)> {
     administer(caller, Action::Create)?;
-    load_seeds(state).await
+    load_seeds(state, &caller.actor().into()).await
 }
 
 /// This node's copies of its agreements, by code.
@@ -304,7 +315,7 @@ pub async fn set_agreement_status<E: From<AppError>>(
 ) -> Result<CooperationAgreement, E> {
     administer(caller, Action::Update)?;
     let if_match = if_match?;
-    let saved = update(state, id, if_match, |a| {
+    let saved = update(state, &caller.actor().into(), id, if_match, |a| {
         check_settable(status).map_err(|e| ValidationErrors::one("status", e))?;
         a.scope.status = status;
         Ok(())
@@ -330,7 +341,7 @@ pub async fn set_agreement_liaisons<E: From<AppError>>(
 ) -> Result<CooperationAgreement, E> {
     administer(caller, Action::Update)?;
     let if_match = if_match?;
-    Ok(update(state, id, if_match, |a| {
+    Ok(update(state, &caller.actor().into(), id, if_match, |a| {
         a.liaisons = liaisons;
         Ok(())
     })

@@ -1,6 +1,7 @@
 //! R15: court-referred mediation runs for a term (委派 30 days, extendable with every party's
 //! consent; 委托 15 or 7 days). When the term is over without a settlement the case goes back
 //! to the court — done by the platform itself, on a schedule.
+use crate::service::unit_of_work::emit_on_case;
 use std::time::Duration;
 
 use ipdr_domain::CaseId;
@@ -10,7 +11,7 @@ use ipdr_domain::case::deadlines::{DeadlineRule, TermExtension, check_term_exten
 use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Actor, CaseEvent, DeadlineStatus};
 use ipdr_domain::event::EventKind;
-use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadlines, events};
+use ipdr_persistence::repo::cases::{self as case_repo, deadlines as stored_deadlines};
 
 use super::cases::{
     apply_in, authorized, begin_case_write, event, load_for_update, open_deadlines, save,
@@ -71,7 +72,7 @@ pub async fn extend(
         )),
         ..event(state, caller, EventKind::ExtendTerm)
     };
-    events::append(&txn, id, &recorded).await?;
+    emit_on_case(&txn, id, None, recorded).await?;
     commit(txn).await?;
     Ok(saved)
 }

@@ -1,4 +1,5 @@
 //! Assignments and documents of a case.
+use crate::service::unit_of_work::emit_on_case;
 use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize};
 use ipdr_domain::case::DocumentKind;
 use ipdr_domain::case::files::{self, check_assignee};
@@ -8,7 +9,7 @@ use ipdr_domain::event::EventKind;
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, CaseId, DocumentId, ValidationErrors, sha256_hex};
 use ipdr_persistence::repo::accounts;
-use ipdr_persistence::repo::cases::{assignments, documents, events};
+use ipdr_persistence::repo::cases::{assignments, documents};
 
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
 use crate::service::error::AppError;
@@ -37,7 +38,7 @@ pub async fn assign(
         detail: Some(format!("assigned {account}")),
         ..event(state, caller, EventKind::AssignMediator)
     };
-    events::append(&txn, case.id, &recorded).await?;
+    emit_on_case(&txn, case.id, None, recorded).await?;
     let all = assignments::of_case(&txn, case.id).await?;
     commit(txn).await?;
     Ok(all)
@@ -63,7 +64,7 @@ pub async fn unassign(
         detail: Some(format!("unassigned {account}")),
         ..event(state, caller, EventKind::UnassignMediator)
     };
-    events::append(&txn, case.id, &recorded).await?;
+    emit_on_case(&txn, case.id, None, recorded).await?;
     let all = assignments::of_case(&txn, case.id).await?;
     commit(txn).await?;
     Ok(all)
@@ -192,7 +193,7 @@ pub async fn upload(
         )),
         ..event(state, caller, EventKind::UploadDocument)
     };
-    events::append(&txn, case.id, &recorded).await?;
+    emit_on_case(&txn, case.id, None, recorded).await?;
     commit(txn).await?;
     Ok(document)
 }

@@ -1,5 +1,6 @@
 //! Technical investigators on cases: candidates, assignment, the parties' notification (R22),
 //! recusal (R24) and release.
+use crate::service::unit_of_work::emit_on_case;
 use chrono::NaiveDate;
 use ipdr_domain::access::Principal;
 use ipdr_domain::case::Side;
@@ -14,7 +15,7 @@ use ipdr_domain::investigator::{AssignmentStatus, Procedure, TechnicalField};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{AccountId, AssignmentId, ValidationErrors};
 use ipdr_persistence::ConnectionTrait;
-use ipdr_persistence::repo::cases::{deadlines, events, investigators as on_cases};
+use ipdr_persistence::repo::cases::{deadlines, investigators as on_cases};
 use ipdr_persistence::repo::investigators;
 
 use crate::service::cases::{begin_case_write, event, open_deadlines};
@@ -115,10 +116,11 @@ pub async fn assign(
         "{} assigned in {} for {}",
         request.investigator, request.procedure, request.field
     );
-    events::append(
+    emit_on_case(
         &txn,
         case.id,
-        &CaseEvent {
+        None,
+        CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::AssignInvestigator)
         },
@@ -180,10 +182,11 @@ pub async fn parties_notified(
     on_cases::save_assignment(&txn, &assignment).await?;
     move_deadlines(&txn, case, id, AssignmentStep::PartiesNotified, on).await?;
     let detail = format!("parties told of {} on {on}", assignment.investigator_id);
-    events::append(
+    emit_on_case(
         &txn,
         case.id,
-        &CaseEvent {
+        None,
+        CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::NotifyPartiesOfInvestigator)
         },
@@ -252,10 +255,11 @@ pub async fn request_recusal(
         assignment.investigator_id,
         grounds.as_str()
     );
-    events::append(
+    emit_on_case(
         &txn,
         case.id,
-        &CaseEvent {
+        None,
+        CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::RequestRecusal)
         },
@@ -306,10 +310,11 @@ pub async fn decide_recusal(
         assignment.investigator_id,
         reason.as_str()
     );
-    events::append(
+    emit_on_case(
         &txn,
         case.id,
-        &CaseEvent {
+        None,
+        CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::DecideRecusal)
         },
@@ -339,10 +344,11 @@ pub async fn release(
     let today = state.clock.today();
     move_deadlines(&txn, case, id, AssignmentStep::Released, today).await?;
     let detail = format!("{} released", assignment.investigator_id);
-    events::append(
+    emit_on_case(
         &txn,
         case.id,
-        &CaseEvent {
+        None,
+        CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::ReleaseInvestigator)
         },

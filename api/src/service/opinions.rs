@@ -1,5 +1,6 @@
 //! Technical opinions (R23): written by the assigned investigator, submitted once per version,
 //! corrected by new versions, read only by the case's mediators and court and the author.
+use crate::service::unit_of_work::emit_on_case;
 use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::case::lifecycle::check_not_closed;
 use ipdr_domain::case::stored::{Case, CaseEvent};
@@ -9,7 +10,7 @@ use ipdr_domain::investigator::{opinion_text, recusal};
 use ipdr_domain::validation::Invalid;
 use ipdr_domain::{CaseId, ValidationErrors, sha256_hex};
 use ipdr_persistence::ConnectionTrait;
-use ipdr_persistence::repo::cases::{events, investigators as on_cases};
+use ipdr_persistence::repo::cases::investigators as on_cases;
 
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
 use crate::service::error::AppError;
@@ -54,15 +55,15 @@ pub async fn upload_document(
         media_type,
         size,
     };
-    on_cases::add_opinion_document(
-        &txn,
-        case.id,
-        caller.account_id,
-        &document,
-        content,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    on_cases::add_opinion_document(&txn, case.id, caller.account_id, &document, content, now)
+        .await?;
+    // Only the digest: the document belongs to the opinion, still a draft.
+    let entry = CaseEvent {
+        detail: Some(format!("opinion document (sha256 {})", document.sha256)),
+        ..event(state, caller, EventKind::UploadOpinionDocument)
+    };
+    emit_on_case(&txn, case.id, None, entry).await?;
     commit(txn).await?;
     Ok(document)
 }
@@ -122,10 +123,11 @@ pub async fn submit(
     on_cases::insert_opinion(&txn, &opinion).await?;
     // The text stays out of the timeline: only the digest is recorded.
     let detail = format!("version {} (sha256 {})", opinion.version, opinion.digest);
-    events::append(
+    emit_on_case(
         &txn,
         case.id,
-        &CaseEvent {
+        None,
+        CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::SubmitOpinion)
         },

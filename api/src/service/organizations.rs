@@ -16,8 +16,10 @@ pub use ipdr_persistence::repo::organizations::OrganizationFilter;
 pub use ipdr_persistence::repo::{Page, PageRequest};
 
 use crate::service::error::{AppError, AppResult, permit};
-use crate::service::unit_of_work::{Created, commit, created, write};
+use crate::service::unit_of_work::{Created, commit, created, emit_about, write};
 use crate::state::AppState;
+use ipdr_domain::event::{EventKind, Subject};
+use ipdr_persistence::ConnectionTrait;
 
 fn may(caller: &Principal, action: Action, id: OrganizationId) -> AppResult<()> {
     permit(authorize(caller, action, &Resource::Organization(id)))
@@ -39,7 +41,14 @@ pub async fn create_organization(
     let organization = write(&state.db, async |txn| {
         let organization = organizations::insert(txn, id, &new, state.clock.now()).await?;
         created(Created::Organization(id));
-        Ok(organization)
+        changed(
+            txn,
+            state,
+            caller,
+            EventKind::CreateOrganization,
+            organization,
+        )
+        .await
     })
     .await?;
     tracing::info!(organization = %id, "organisation created");
@@ -95,7 +104,7 @@ pub async fn disable_organization(
     may(caller, Action::Disable, id)?;
     check_disable_organization(caller.organization_id, id)
         .map_err(|e| AppError::from(e.refusal()))?;
-    set_status(state, id, Status::Disabled).await
+    set_status(state, caller, id, Status::Disabled).await
 }
 
 /// Enables an organisation: its (enabled) accounts can log in again; tokens issued before it
@@ -109,18 +118,24 @@ pub async fn enable_organization(
     id: OrganizationId,
 ) -> AppResult<Organization> {
     may(caller, Action::Enable, id)?;
-    set_status(state, id, Status::Active).await
+    set_status(state, caller, id, Status::Active).await
 }
 
 async fn set_status(
     state: &AppState,
+    caller: &Principal,
     id: OrganizationId,
     status: Status,
 ) -> AppResult<Organization> {
+    let kind = match status {
+        Status::Active => EventKind::EnableOrganization,
+        Status::Disabled => EventKind::DisableOrganization,
+    };
     let updated = write(&state.db, async |txn| {
-        organizations::set_status(txn, id, status, state.clock.now())
+        let updated = organizations::set_status(txn, id, status, state.clock.now())
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        changed(txn, state, caller, kind, updated).await
     })
     .await?;
     tracing::info!(organization = %id, status = status.as_str(), "organisation status set");
@@ -142,9 +157,10 @@ pub async fn set_people_mediation_days(
     may(caller, Action::Update, id)?;
     let days = days?;
     write(&state.db, async |txn| {
-        organizations::set_people_mediation_days(txn, id, days, state.clock.now())
+        let updated = organizations::set_people_mediation_days(txn, id, days, state.clock.now())
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        changed(txn, state, caller, EventKind::UpdateOrganization, updated).await
     })
     .await
 }
@@ -175,6 +191,7 @@ pub async fn set_court_jurisdiction(
     let updated = organizations::set_jurisdiction(&txn, id, &jurisdiction, state.clock.now())
         .await?
         .ok_or(AppError::NotFound)?;
+    let updated = changed(&txn, state, caller, EventKind::UpdateOrganization, updated).await?;
     commit(txn).await?;
     tracing::info!(organization = %id, "court jurisdiction set");
     Ok(updated)
@@ -194,11 +211,25 @@ pub async fn set_organization_location(
     may(caller, Action::Update, id)?;
     let division = division?;
     let updated = write(&state.db, async |txn| {
-        organizations::set_division(txn, id, division.as_ref(), state.clock.now())
+        let updated = organizations::set_division(txn, id, division.as_ref(), state.clock.now())
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        changed(txn, state, caller, EventKind::UpdateOrganization, updated).await
     })
     .await?;
     tracing::info!(organization = %id, "organisation location set");
     Ok(updated)
+}
+
+/// Records the event of a change to `organization` and answers it.
+async fn changed(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Principal,
+    kind: EventKind,
+    organization: Organization,
+) -> AppResult<Organization> {
+    let subject = Subject::Organization(organization.id);
+    emit_about(db, kind, subject, caller.actor(), state.clock.now()).await?;
+    Ok(organization)
 }

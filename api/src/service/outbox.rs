@@ -9,8 +9,9 @@ pub use ipdr_persistence::repo::{Page, PageRequest};
 
 use crate::service::cooperation_agreements::administer;
 use crate::service::error::{AppError, AppResult};
-use crate::service::unit_of_work::write;
+use crate::service::unit_of_work::{emit_about, write};
 use crate::state::AppState;
+use ipdr_domain::event::{EventKind, Subject};
 
 /// One page of messages to partners, oldest first, optionally of one `status`.
 ///
@@ -46,8 +47,17 @@ pub async fn retry_message(
     administer(caller, Action::Update)?;
     // Operational time, not the business clock: the worker compares with the real now.
     write(&state.db, async |txn| {
-        if outbox::retry(txn, id, chrono::Utc::now()).await? {
-            return Ok(());
+        let now = chrono::Utc::now();
+        if outbox::retry(txn, id, now).await? {
+            let subject = Subject::OutboxMessage(id);
+            return emit_about(
+                txn,
+                EventKind::RetryOutboxMessage,
+                subject,
+                caller.actor(),
+                now,
+            )
+            .await;
         }
         Err(match outbox::get(txn, id).await? {
             Some(_) => {

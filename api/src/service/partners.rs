@@ -9,8 +9,9 @@ pub use ipdr_persistence::repo::federation::partners::{Partner, PublicKey};
 
 use crate::service::cooperation_agreements::administer;
 use crate::service::error::AppResult;
-use crate::service::unit_of_work::write;
+use crate::service::unit_of_work::{emit_about, write};
 use crate::state::AppState;
+use ipdr_domain::event::{EventKind, Subject};
 
 /// A partner node to register, or its new details, as an administrator enters them.
 pub struct PartnerInput {
@@ -59,7 +60,16 @@ pub async fn register_partner(
     let now = state.clock.now();
     let partner = partner(details, input.active, now, now);
     write(&state.db, async |txn| {
-        Ok(partners::insert(txn, &partner).await?)
+        partners::insert(txn, &partner).await?;
+        let subject = Subject::Partner(partner.node_id.clone());
+        emit_about(
+            txn,
+            EventKind::RegisterPartner,
+            subject,
+            caller.actor(),
+            now,
+        )
+        .await
     })
     .await?;
     tracing::info!(partner = %partner.node_id, "partner node registered");
@@ -92,14 +102,12 @@ pub async fn update_partner(
         .await?
         .ok_or(crate::service::error::AppError::NotFound)?;
     let details = check_partner(&state.node.id, &existing.node_id, input.entry)?;
-    let partner = partner(
-        details,
-        input.active,
-        existing.created_at,
-        state.clock.now(),
-    );
+    let now = state.clock.now();
+    let partner = partner(details, input.active, existing.created_at, now);
     write(&state.db, async |txn| {
-        Ok(partners::update(txn, &partner).await?)
+        partners::update(txn, &partner).await?;
+        let subject = Subject::Partner(partner.node_id.clone());
+        emit_about(txn, EventKind::UpdatePartner, subject, caller.actor(), now).await
     })
     .await?;
     tracing::info!(partner = %partner.node_id, active = partner.active, "partner node updated");

@@ -9,8 +9,9 @@ use ipdr_persistence::repo::{accounts, investigators, organizations};
 
 use crate::service::error::{AppError, AppResult, permit};
 use crate::service::paging::{Page, PageRequest};
-use crate::service::unit_of_work::write;
+use crate::service::unit_of_work::{emit_about, write};
 use crate::state::AppState;
+use ipdr_domain::event::{EventKind, Subject};
 
 /// Adds an investigator account to the pool, reporting every problem of the request at once
 /// (`input` carries the profile's own).
@@ -49,10 +50,17 @@ pub async fn add(
         return Err(errors.into());
     };
     write(&state.db, async |txn| {
-        Ok(
-            investigators::insert_profile(txn, account, &input, contributed_by, state.clock.now())
-                .await?,
+        let now = state.clock.now();
+        investigators::insert_profile(txn, account, &input, contributed_by, now).await?;
+        let subject = Subject::Investigator(account);
+        emit_about(
+            txn,
+            EventKind::AddInvestigator,
+            subject,
+            caller.actor(),
+            now,
         )
+        .await
     })
     .await?;
     profile(state, account).await
@@ -78,8 +86,17 @@ pub async fn update(
     ))?;
     let input = input?;
     write(&state.db, async |txn| {
-        if investigators::update_profile(txn, account, &input, active, state.clock.now()).await? {
-            Ok(())
+        let now = state.clock.now();
+        if investigators::update_profile(txn, account, &input, active, now).await? {
+            let subject = Subject::Investigator(account);
+            emit_about(
+                txn,
+                EventKind::UpdateInvestigator,
+                subject,
+                caller.actor(),
+                now,
+            )
+            .await
         } else {
             Err(AppError::NotFound)
         }
@@ -154,10 +171,18 @@ pub async fn declare_conflict(
     permit(authorize(caller, Action::Update, &Resource::OwnConflicts))?;
     let conflict = conflict?;
     write(&state.db, async |txn| {
-        Ok(
-            investigators::add_conflict(txn, caller.account_id, &conflict, state.clock.now())
-                .await?,
+        let now = state.clock.now();
+        let stored = investigators::add_conflict(txn, caller.account_id, &conflict, now).await?;
+        let subject = Subject::Investigator(caller.account_id);
+        emit_about(
+            txn,
+            EventKind::DeclareConflict,
+            subject,
+            caller.actor(),
+            now,
         )
+        .await?;
+        Ok(stored)
     })
     .await
 }
@@ -174,7 +199,9 @@ pub async fn withdraw_conflict(
     permit(authorize(caller, Action::Update, &Resource::OwnConflicts))?;
     write(&state.db, async |txn| {
         if investigators::delete_conflict(txn, caller.account_id, id).await? {
-            Ok(())
+            let subject = Subject::Investigator(caller.account_id);
+            let kind = EventKind::WithdrawConflict;
+            emit_about(txn, kind, subject, caller.actor(), state.clock.now()).await
         } else {
             Err(AppError::NotFound)
         }

@@ -1,4 +1,5 @@
 //! Recording the settlement agreement and its signatures (R6).
+use crate::service::unit_of_work::emit_on_case;
 use ipdr_domain::CaseId;
 use ipdr_domain::access::Principal;
 use ipdr_domain::case::agreement::{
@@ -8,7 +9,7 @@ use ipdr_domain::case::lifecycle::CaseAction;
 use ipdr_domain::case::stored::{Case, CaseEvent, SettlementAgreement, Signature};
 use ipdr_domain::event::EventKind;
 use ipdr_persistence::begin_write;
-use ipdr_persistence::repo::cases::{events, settlement_agreement};
+use ipdr_persistence::repo::cases::settlement_agreement;
 
 use crate::service::cases::{apply_in, event, load_for_update, save};
 use crate::service::error::AppError;
@@ -37,7 +38,7 @@ pub async fn record(
         detail: Some(format!("digest {}", content.digest())),
         ..event(state, caller, EventKind::RecordAgreement)
     };
-    events::append(&txn, id, &recorded).await?;
+    emit_on_case(&txn, id, None, recorded).await?;
     let saved = save(&txn, state, &current, &current, if_match).await?;
     let stored = settlement_agreement::get(&txn, id)
         .await?
@@ -95,7 +96,7 @@ pub async fn sign(
         detail: Some(format!("{who} signed ({method})")),
         ..event(state, caller, EventKind::SignAgreement)
     };
-    events::append(&txn, id, &recorded).await?;
+    emit_on_case(&txn, id, None, recorded).await?;
     let saved = if effective {
         settlement_agreement::mark_effective(&txn, id, now).await?;
         apply_in(

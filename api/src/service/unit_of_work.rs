@@ -1,18 +1,23 @@
-//! The one way a change is committed: the change and its audit record in one transaction.
+//! The one way a change is committed: the change, its domain events (with the case timeline
+//! entries derived from them) and its audit record in one transaction.
 //!
 //! A user's change (through the JSON API or the federation endpoint) is recorded with the
 //! caller, the operation and the object that the request's audit scope names; the platform's
 //! own changes (returns at the end of an R15 term, escalations of breached referral clocks)
 //! are recorded with the actor `platform`. Either way a crash can lose the change and its
 //! record together, never one without the other.
+use chrono::{DateTime, Utc};
 use ipdr_domain::audit::Outcome;
-use ipdr_domain::event::EventKind;
+use ipdr_domain::case::stored::CaseEvent;
+use ipdr_domain::event::{By, DomainEvent, EventKind, Subject};
 use ipdr_domain::{AccountId, ApplicationId, CaseId, OrganizationId};
 use ipdr_persistence::repo::audit::{self, NewEvent};
-use ipdr_persistence::{DatabaseTransaction, Db, begin_write};
+use ipdr_persistence::repo::cases::events as timeline;
+use ipdr_persistence::repo::stream;
+use ipdr_persistence::{ConnectionTrait, DatabaseTransaction, Db, begin_write};
 use uuid::Uuid;
 
-use super::error::AppResult;
+use super::error::{AppError, AppResult};
 
 /// An object a change created, named in its audit record the way every record names it.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +47,57 @@ pub fn created(object: Created) {
     crate::audit::describe(Some(object.reference()), None);
 }
 
+/// Records `event` in the transaction of its change: appended to the event stream, caused by
+/// the operation being handled (or, outside a request, by the platform action or command the
+/// event names), and, for an event about a case, as the case's timeline entry derived from it.
+///
+/// # Errors
+/// `Internal`; the caller's transaction then commits nothing.
+pub async fn emit(db: &impl ConnectionTrait, event: DomainEvent) -> AppResult<()> {
+    let cause = crate::audit::operation().unwrap_or(match event.by {
+        By::Platform => PLATFORM,
+        _ => event.kind().as_str(),
+    });
+    stream::append(db, &event, cause).await?;
+    crate::audit::note_event();
+    if let Some((case, entry)) = event.timeline_entry() {
+        timeline::append(db, case, &entry).await?;
+    }
+    Ok(())
+}
+
+/// Records a case's timeline entry as its event (see [`emit`]); `application` when the entry
+/// is about one of the case's applications for judicial confirmation.
+///
+/// # Errors
+/// `Internal`, also for an entry whose kind is about neither a case nor an application.
+pub async fn emit_on_case(
+    db: &impl ConnectionTrait,
+    case: CaseId,
+    application: Option<ApplicationId>,
+    entry: CaseEvent,
+) -> AppResult<()> {
+    let event = DomainEvent::on_case(case, application, entry)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    emit(db, event).await
+}
+
+/// Records an event of `kind` about `subject` (see [`emit`]).
+///
+/// # Errors
+/// `Internal`, also when `subject` is not what `kind` is about.
+pub async fn emit_about(
+    db: &impl ConnectionTrait,
+    kind: EventKind,
+    subject: Subject,
+    by: impl Into<By>,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let event = DomainEvent::new(kind, subject, by.into(), at)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    emit(db, event).await
+}
+
 /// Commits `txn` with the audit record of the request it serves (when it serves one and its
 /// record is not committed yet).
 ///
@@ -49,7 +105,14 @@ pub fn created(object: Created) {
 /// `Internal` when the record or the commit fails; nothing of the transaction is kept.
 pub async fn commit(txn: DatabaseTransaction) -> AppResult<()> {
     let record = crate::audit::success_record();
+    let emitted = crate::audit::take_emitted();
     if let Some(record) = record.clone() {
+        // Every change a user makes is an event: notifications and statistics see nothing
+        // else. A change without one is a bug the test suite must catch.
+        if emitted == 0 {
+            tracing::error!(operation = %record.action, "a change committed without its event");
+            debug_assert!(emitted > 0, "{} committed without its event", record.action);
+        }
         audit::append(&txn, record).await?;
     }
     ipdr_persistence::commit(txn).await?;

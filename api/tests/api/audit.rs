@@ -188,7 +188,13 @@ async fn logins_refusals_and_changes_are_recorded_without_secrets_and_a_changed_
             Some("unknown_account".into())
         ]
     );
-    for r in &records {
+    // The first start created the first administrator: the platform's record, with no client.
+    assert_eq!(
+        (records[0].actor.as_deref(), records[0].action.as_str()),
+        (Some("platform"), "create_account")
+    );
+    assert_eq!(records[0].client_address, None);
+    for r in &records[1..] {
         assert_eq!(r.client_address.as_deref(), Some("127.0.0.1"));
         assert!(r.request_id.as_ref().is_some_and(|id| !id.is_empty()));
     }

@@ -1,6 +1,6 @@
 //! The unit of work, driven as the application layer (no HTTP where the point is the layer): a
-//! change commits together with its audit record, timeline entry and outbox messages, or not
-//! at all; what the platform does on its own is audited; and a server killed under write load
+//! change commits together with its domain events, the timeline entries derived from them, its
+//! audit record and outbox messages, or not at all; what the platform does on its own is audited; and a server killed under write load
 //! leaves no committed change without its record.
 use std::time::Duration;
 
@@ -11,7 +11,9 @@ use ipdr_api::service::{cases, referrals};
 use ipdr_domain::access::Principal;
 use ipdr_domain::account::Role;
 use ipdr_domain::case::lifecycle::CaseAction;
+use ipdr_domain::event::{By, EventKind, Subject};
 use ipdr_domain::{AccountId, CaseId, OrganizationId};
+use ipdr_persistence::repo::stream::{self, Position, StoredEvent};
 use ipdr_persistence::{ConnectionTrait, Statement};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -81,6 +83,37 @@ async fn records_since(app: &TestApp, skip: usize) -> Vec<(String, String, Strin
         .collect()
 }
 
+/// Every event in the stream, read a page of `page` at a time from the start. On PostgreSQL a
+/// reader sees an event once every transaction older than its own has ended (other tests' too:
+/// transaction ids are the cluster's), so this waits until it sees every committed row.
+async fn stream_from_start(app: &TestApp, page: u64) -> Vec<StoredEvent> {
+    for _ in 0..500 {
+        let (mut all, mut at) = (Vec::new(), Position::START);
+        loop {
+            let next = stream::after(&app.db, at, page).await.unwrap();
+            let Some(last) = next.last() else {
+                break;
+            };
+            at = last.position;
+            all.extend(next);
+        }
+        let committed = count(app, "SELECT COUNT(*) FROM event_stream").await;
+        if i64::try_from(all.len()).unwrap() == committed {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("committed events stayed unreadable for 10 s");
+}
+
+/// `(kind, cause)` of the events after the first `skip`.
+async fn events_since(app: &TestApp, skip: usize) -> Vec<(EventKind, String)> {
+    stream_from_start(app, 100).await[skip..]
+        .iter()
+        .map(|e| (e.event.kind(), e.cause.clone()))
+        .collect()
+}
+
 async fn count(app: &TestApp, sql: &str) -> i64 {
     let backend = app.db.get_database_backend();
     let row = app
@@ -108,6 +141,7 @@ async fn a_case_change_whose_audit_record_fails_leaves_the_case_its_timeline_and
         app.get_json(&timeline, Some(&mediator.token)).await,
     );
     let seen = app.audit_records().await.len();
+    let streamed = stream_from_start(&app, 100).await.len();
     let caller = principal(&mediator, Role::Mediator);
 
     let (result, recorded) = acting(
@@ -127,6 +161,7 @@ async fn a_case_change_whose_audit_record_fails_leaves_the_case_its_timeline_and
         "status, version, deadlines and timeline as before"
     );
     assert_eq!(records_since(&app, seen).await, []);
+    assert_eq!(events_since(&app, streamed).await, [], "no event either");
 
     // The same change with a record the database takes: one commit, one record.
     let (result, recorded) = acting(
@@ -158,6 +193,27 @@ async fn a_case_change_whose_audit_record_fails_leaves_the_case_its_timeline_and
     let mut expected = actions(&before.1);
     expected.push(json!("accept_case"));
     assert_eq!(actions(&events), expected, "{events}");
+
+    // The timeline is derived from the case's events: the same kinds, in the same order, each
+    // caused by its operation and made by the mediator.
+    let of_case = stream::of_case(&app.db, case_id).await.unwrap();
+    let kinds: Vec<_> = of_case
+        .iter()
+        .map(|e| json!(e.event.kind().as_str()))
+        .collect();
+    assert_eq!(kinds, expected);
+    assert_eq!(
+        of_case.iter().map(|e| e.cause.as_str()).collect::<Vec<_>>(),
+        ["open_case", "accept_case"]
+    );
+    for e in &of_case {
+        assert_eq!(e.event.subject(), &Subject::Case(case_id));
+        assert_eq!(e.event.by, By::from(caller.actor()));
+    }
+    assert_eq!(
+        events_since(&app, streamed).await,
+        [(EventKind::AcceptCase, "accept_case".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -172,6 +228,7 @@ async fn a_referral_step_whose_audit_record_fails_queues_nothing_for_the_partner
     inject_failure(&d.app).await;
     let before = d.app.get_json(&path, Some(&d.liaison.token)).await;
     let seen = d.app.audit_records().await.len();
+    let streamed = stream_from_start(&d.app, 100).await.len();
     let caller = principal(&d.liaison, Role::Liaison);
 
     let (result, _) = acting(
@@ -195,6 +252,7 @@ async fn a_referral_step_whose_audit_record_fails_queues_nothing_for_the_partner
         .await;
     assert_eq!(outbox["items"], json!([]), "nothing queued");
     assert_eq!(records_since(&d.app, seen).await, []);
+    assert_eq!(events_since(&d.app, streamed).await, [], "no event");
 
     let (result, recorded) = acting(
         as_user(&d.liaison, "liaison", "acknowledge_referral", &path),
@@ -230,6 +288,31 @@ async fn a_referral_step_whose_audit_record_fails_queues_nothing_for_the_partner
             path.clone(),
             0
         )]
+    );
+    // The partner's step and ours, each with its event, about the referral.
+    let events = stream_from_start(&d.app, 1).await;
+    let referral_events: Vec<_> = events
+        .iter()
+        .filter(|e| e.event.subject() == &Subject::Referral(referral))
+        .map(|e| (e.event.kind(), e.event.by.clone(), e.cause.as_str()))
+        .collect();
+    assert_eq!(
+        referral_events,
+        [
+            (
+                EventKind::SendReferral,
+                By::Partner {
+                    node: "weihai".into(),
+                    role: "liaison".into()
+                },
+                "receive_message"
+            ),
+            (
+                EventKind::AcknowledgeReferral,
+                By::from(caller.actor()),
+                "acknowledge_referral"
+            ),
+        ]
     );
 }
 
@@ -278,6 +361,34 @@ async fn escalating_a_breached_referral_clock_is_audited_as_the_platform_once() 
         [
             escalation("acknowledge clock (R28) due 2026-11-24 breached"),
             escalation("decide clock (R28) due 2026-11-27 breached"),
+        ]
+    );
+    let escalated: Vec<_> = stream_from_start(&d.app, 100)
+        .await
+        .into_iter()
+        .filter(|e| e.event.kind() == EventKind::EscalateReferralClock)
+        .map(|e| {
+            (
+                e.event.subject().clone(),
+                e.event.by,
+                e.cause,
+                e.event.detail,
+            )
+        })
+        .collect();
+    let event = |detail: &str| {
+        (
+            Subject::Referral(referral),
+            By::Platform,
+            "platform".to_owned(),
+            Some(detail.to_owned()),
+        )
+    };
+    assert_eq!(
+        escalated,
+        [
+            event("acknowledge clock (R28) due 2026-11-24 breached"),
+            event("decide clock (R28) due 2026-11-27 breached"),
         ]
     );
 }
@@ -348,6 +459,15 @@ async fn after_sigkill_under_write_load_every_committed_case_has_its_audit_recor
         cases,
         "one record per case"
     );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM event_stream WHERE kind = 'submit_case'"
+        )
+        .await,
+        cases,
+        "one event per case"
+    );
     seal_everything(&app).await;
     let verified = cli_verify(&app).await;
     assert!(verified.status.success(), "{verified:?}");
@@ -382,4 +502,90 @@ async fn a_refused_change_is_recorded_as_refused_and_commits_no_success_record()
         )]
     );
     assert_eq!(app.me(&admin).await["account"]["status"], "active");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM event_stream WHERE kind = 'disable_account'"
+        )
+        .await,
+        0,
+        "no event of a refused change"
+    );
+}
+
+#[tokio::test]
+async fn what_administrators_and_the_first_start_do_is_in_the_event_stream_in_order() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let admin_id: AccountId =
+        Uuid::parse_str(app.me(&admin).await["account"]["id"].as_str().unwrap())
+            .unwrap()
+            .into();
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let mediator_id = AccountId::from(Uuid::parse_str(&mediator.id).unwrap());
+    let organization = OrganizationId::from(Uuid::parse_str(&mediator.organization_id).unwrap());
+    let disabled = app
+        .post(
+            &format!("/api/v1/accounts/{}/disable", mediator.id),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(disabled.status(), StatusCode::OK);
+
+    let events: Vec<_> = stream_from_start(&app, 2)
+        .await
+        .into_iter()
+        .map(|e| {
+            (
+                e.event.kind(),
+                e.event.subject().clone(),
+                e.event.by,
+                e.cause,
+            )
+        })
+        .collect();
+    let by_admin = By::Account {
+        id: admin_id,
+        role: Role::Admin,
+    };
+    assert_eq!(
+        events[..2]
+            .iter()
+            .map(|e| (e.0, e.2.clone(), e.3.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (EventKind::CreateOrganization, By::Platform, "platform"),
+            (EventKind::CreateAccount, By::Platform, "platform"),
+        ],
+        "the first start"
+    );
+    assert_eq!(
+        events[2..],
+        [
+            (
+                EventKind::CreateOrganization,
+                Subject::Organization(organization),
+                by_admin.clone(),
+                "create_organization".to_owned()
+            ),
+            (
+                EventKind::CreateAccount,
+                Subject::Account(mediator_id),
+                by_admin.clone(),
+                "create_account".to_owned()
+            ),
+            (
+                EventKind::DisableAccount,
+                Subject::Account(mediator_id),
+                by_admin,
+                "disable_account".to_owned()
+            ),
+        ]
+    );
+    // Read in pages of one or all at once, the stream is the same.
+    assert_eq!(
+        stream_from_start(&app, 1).await,
+        stream_from_start(&app, 100).await
+    );
 }

@@ -17,6 +17,7 @@ pub mod case_search_terms;
 pub mod cases;
 pub mod confirmation_applications;
 pub mod cooperation_agreements;
+pub mod event_stream;
 pub mod federation_inbox;
 pub mod federation_outbox;
 pub mod idempotency_keys;

@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod investigators;
 pub mod organizations;
 pub mod signing_keys;
+pub mod stream;
 
 use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;

@@ -1,14 +1,13 @@
 //! Referrals to and from partner nodes: sending one, taking a step on one, and applying what a
 //! partner reports. Every local change writes its federation message to the outbox in the same
 //! transaction; the delivery worker does the rest.
+mod clocks;
 mod read;
 mod receive;
 pub mod steps;
 
-use chrono::NaiveDate;
 use ipdr_domain::access::{Action, Principal, ReferralRef, Resource, authorize};
 use ipdr_domain::case::IpType;
-use ipdr_domain::event::EventKind;
 use ipdr_domain::referral::{Direction, ReferralKind, ReferralStatus, check_local_end};
 use ipdr_domain::validation::bounded_text;
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
@@ -21,6 +20,7 @@ use ipdr_persistence::repo::federation::referrals::{self, ReferralDocument};
 use ipdr_persistence::{ConnectionTrait, begin_write};
 use uuid::Uuid;
 
+pub use clocks::{escalate_breaches, is_overdue};
 pub use ipdr_persistence::repo::federation::referrals::{Referral, ReferralParty};
 pub use read::{
     ListedReferral, Page, PageRequest, ReferralDeadline, ReferralDetail, ReferralEvent,
@@ -32,7 +32,7 @@ use crate::federation::message::{Message, Step};
 use crate::service::cases as case_service;
 use crate::service::error::permit;
 use crate::service::error::{AppError, Versioned};
-use crate::service::unit_of_work::{Created, PlatformAction, commit, commit_platform, created};
+use crate::service::unit_of_work::{Created, commit, created};
 use crate::state::AppState;
 use steps::Taken;
 
@@ -274,6 +274,7 @@ pub async fn send(
     let agreement = usable_agreement(state, sending.agreement_id, sending.kind, ip_type).await?;
     let now = state.clock.now();
     let taken = Taken {
+        by: caller.actor().into(),
         node: state.node.id.as_str(),
         role: caller.role.as_str(),
         at: now,
@@ -353,6 +354,7 @@ pub async fn take_step(
         .ok_or_else(|| AppError::missing("the cooperation agreement of a stored referral"))?;
     let now = state.clock.now();
     let taken = Taken {
+        by: caller.actor().into(),
         node: state.node.id.as_str(),
         role: caller.role.as_str(),
         at: now,
@@ -388,53 +390,4 @@ pub async fn take_step(
     state.outbox_wake.notify_one();
     tracing::info!(referral = %id, step = saved.status.as_str(), "referral step taken");
     Ok(saved)
-}
-
-/// Whether any clock of the referral was past its last day on `today`.
-pub fn is_overdue(clocks: &[referrals::ReferralDeadline], today: NaiveDate) -> bool {
-    clocks.iter().any(|c| steps::overdue(c, today))
-}
-
-/// Escalates every referral clock past its last day: flags it (both nodes see the same clocks,
-/// so both flag it to their liaison officers) and logs it. Returns how many were escalated.
-///
-/// # Errors
-/// `Internal`.
-pub async fn escalate_breaches(state: &AppState) -> Result<usize, AppError> {
-    let today = state.clock.today();
-    let mut escalated = 0;
-    // The query narrows to candidates by index; the rule (R28: running, not paused, past its
-    // last day) is the domain's.
-    for clock in referrals::breached_unescalated(&state.db, today, 500).await? {
-        if !steps::overdue(&clock, today) {
-            continue;
-        }
-        let txn = begin_write(&state.db).await?;
-        // Another replica escalated it meanwhile: nothing to record.
-        if referrals::mark_breached(&txn, clock.referral_id, clock.clock, today).await? {
-            commit_platform(
-                txn,
-                PlatformAction {
-                    action: EventKind::EscalateReferralClock,
-                    object: format!("referral:{}", clock.referral_id),
-                    detail: Some(format!(
-                        "{} clock ({}) due {} breached",
-                        clock.clock.as_str(),
-                        clock.clock.rule(),
-                        clock.due_on
-                    )),
-                },
-            )
-            .await?;
-            escalated += 1;
-            tracing::warn!(
-                referral = %clock.referral_id,
-                clock = clock.clock.as_str(),
-                rule = clock.clock.rule(),
-                due_on = %clock.due_on,
-                "referral deadline breached; escalated to the liaison officers"
-            );
-        }
-    }
-    Ok(escalated)
 }

@@ -3,6 +3,7 @@
 use ipdr_domain::access::Principal;
 use ipdr_domain::case::intake::{CaseDraft, PartyDraft};
 use ipdr_domain::case::{PartyKind, Side};
+use ipdr_domain::event::By;
 use ipdr_domain::referral::{Direction, End, ReferralStatus, check_local_end};
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
 use ipdr_persistence::repo::calendar;
@@ -92,6 +93,10 @@ async fn apply(
     message: &Message,
 ) -> Result<ReferralStatus, AppError> {
     let taken = Taken {
+        by: By::Partner {
+            node: partner.node_id.clone(),
+            role: message.role.clone(),
+        },
         node: &partner.node_id,
         role: &message.role,
         at: message.at,

@@ -1,7 +1,9 @@
 //! Applying one step to a referral: the same code for a step taken here and a step reported by
 //! the partner, so both copies move alike.
+use crate::service::unit_of_work::emit_about;
 use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::calendar::Calendar;
+use ipdr_domain::event::{By, Subject};
 use ipdr_domain::referral::deadlines;
 use ipdr_domain::referral::{
     DeclineReason, Milestone, Outcome, ReferralKind, ResponseDays, StepKind, advance,
@@ -17,6 +19,8 @@ use crate::service::error::AppError;
 
 /// Who took a step, where and when.
 pub struct Taken<'a> {
+    /// Who took it: a user of this node, or a partner node's user.
+    pub by: By,
     pub node: &'a str,
     pub role: &'a str,
     pub at: DateTime<Utc>,
@@ -124,7 +128,7 @@ pub async fn opened(
     .await
 }
 
-/// Appends a step to the referral's timeline.
+/// Appends a step to the referral's timeline, with its event.
 async fn record(
     db: &impl ConnectionTrait,
     referral_id: uuid::Uuid,
@@ -146,7 +150,14 @@ async fn record(
         },
     )
     .await?;
-    Ok(())
+    emit_about(
+        db,
+        step.into(),
+        Subject::Referral(referral_id),
+        taken.by.clone(),
+        taken.at,
+    )
+    .await
 }
 
 async fn apply_clocks(
