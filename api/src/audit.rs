@@ -84,6 +84,41 @@ pub async fn acting<F: Future>(acting: Acting, work: F) -> (F::Output, bool) {
         .await
 }
 
+/// Runs a sign-in of the web console (`work`) and records it as the API records its logins:
+/// action `login`, the account when one was named, the reason of a failure, the client.
+/// `status` says what the console's answer amounts to (303 signed in, 401, 429).
+pub async fn console_login<T, E>(
+    state: &AppState,
+    client: Option<String>,
+    work: impl Future<Output = Result<T, E>>,
+    status: impl FnOnce(&Result<T, E>) -> StatusCode,
+) -> Result<T, E> {
+    let scope = Scope {
+        path: "/login".to_owned(),
+        client: client.clone(),
+        ..Scope::default()
+    };
+    let (result, scope) = SCOPE
+        .scope(RefCell::new(scope), async move {
+            let result = work.await;
+            (result, SCOPE.with(RefCell::take))
+        })
+        .await;
+    let status = status(&result);
+    let mut record = event(
+        "login",
+        "/login".to_owned(),
+        outcome(status, "login"),
+        status.as_u16(),
+    );
+    record.actor = scope.actor;
+    record.role = scope.role;
+    record.client_address = client;
+    record.detail = scope.detail;
+    append(&state.db, record).await;
+    result
+}
+
 /// Names the caller of the request being handled (authentication calls it). Outside a request
 /// it does nothing.
 pub fn identify(actor: String, role: Option<&str>) {

@@ -29,6 +29,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "the city this instance serves (大连, Weihai …); the operator organisation created on first start sits there",
     ),
     (
+        "IPDR_PUBLIC_URL",
+        "(unset)",
+        "the address people reach this instance at (https://ipdr.example.cn); when https, the console's cookie is Secure",
+    ),
+    (
         "IPDR_ADMIN_USERNAME",
         "admin",
         "name of the administrator created on first start",
@@ -204,6 +209,8 @@ pub struct Config {
     pub listen: SocketAddr,
     pub database: ConnectSettings,
     pub city: String,
+    /// Where people reach this instance; `None` when unset.
+    pub public_url: Option<String>,
     pub admin_username: String,
     pub admin_password: Option<Secret>,
     pub token: TokenSettings,
@@ -298,6 +305,7 @@ impl Config {
                 schema: None,
             },
             city: get("IPDR_CITY"),
+            public_url: lookup("IPDR_PUBLIC_URL").filter(|u| !u.trim().is_empty()),
             admin_username: get("IPDR_ADMIN_USERNAME"),
             admin_password: lookup("IPDR_ADMIN_PASSWORD")
                 .filter(|p| !p.is_empty())

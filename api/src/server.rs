@@ -88,6 +88,10 @@ impl Application {
             federation_client: FederationClient::new(config.federation.timeout)?,
             retry: config.federation.retry,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            secure_cookies: config
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
         };
         let acceptor = TcpListener::bind(config.listen)
             .into_acceptor()
@@ -186,8 +190,12 @@ pub fn routes(state: AppState) -> impl Endpoint<Output = Response> {
     };
     let spec = openapi::spec_json();
     let docs = openapi::docs_html();
-    Route::new()
-        .nest("/", openapi::service().into_endpoint())
+    // The API's paths sit under these prefixes; the console has the rest of the site.
+    let mut api = Route::new();
+    for prefix in ["/api", "/federation", "/healthz", "/readyz"] {
+        api = api.nest_no_strip(prefix, openapi::service().into_endpoint());
+    }
+    crate::console::mount(api)
         .at(
             "/openapi.json",
             make_sync(move |_| {

@@ -29,4 +29,6 @@ pub struct AppState {
     pub retry: RetryPolicy,
     /// Woken when a local change queued a federation message.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The console's cookie is sent over HTTPS only (`IPDR_PUBLIC_URL` is https).
+    pub secure_cookies: bool,
 }

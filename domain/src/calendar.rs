@@ -206,6 +206,24 @@ impl Calendar {
             calendar_verified: verified,
         }
     }
+
+    /// What is left until `due` as of `today`, in the unit of `period` (R30): calendar days,
+    /// or the working days after `today` up to and including `due`. Negative once overdue (in
+    /// calendar days for both: a working-day count of the past means little to people).
+    pub fn left(&self, today: NaiveDate, due: NaiveDate, period: Period) -> i64 {
+        let calendar_days = (due - today).num_days();
+        match period {
+            Period::WorkingDays(_) if calendar_days > 0 => today
+                .iter_days()
+                .skip(1)
+                .take_while(|d| *d <= due)
+                .filter(|d| self.is_working_day(*d))
+                .count()
+                .try_into()
+                .unwrap_or(i64::MAX),
+            _ => calendar_days,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -407,5 +425,25 @@ mod tests {
             let period = |k| if working { Period::WorkingDays(k) } else { Period::CalendarDays(k) };
             prop_assert!(c.deadline(start, period(n)).due <= c.deadline(start, period(n + 1)).due);
         }
+    }
+}
+
+#[cfg(test)]
+mod left_tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
+    }
+
+    #[test]
+    fn days_left_count_in_the_unit_of_the_period() {
+        let calendar = Calendar::new([]);
+        // Friday to the next Tuesday: 4 calendar days, 2 working days (Mon, Tue).
+        let (fri, tue) = (day("2026-11-20"), day("2026-11-24"));
+        assert_eq!(calendar.left(fri, tue, Period::CalendarDays(30)), 4);
+        assert_eq!(calendar.left(fri, tue, Period::WorkingDays(10)), 2);
+        assert_eq!(calendar.left(tue, tue, Period::WorkingDays(10)), 0);
+        assert_eq!(calendar.left(tue, fri, Period::WorkingDays(10)), -4);
     }
 }

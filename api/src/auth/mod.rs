@@ -19,10 +19,6 @@ use crate::service::error::AppError;
 use crate::state::AppState;
 use tokens::IssuedToken;
 
-fn invalid_credentials() -> ApiProblem {
-    AppError::InvalidCredentials.into()
-}
-
 fn throttled(retry_after: std::time::Duration) -> ApiProblem {
     AppError::Throttled { retry_after }.into()
 }
@@ -32,12 +28,7 @@ fn internal(e: impl std::fmt::Display) -> ApiProblem {
     ApiProblem::internal()
 }
 
-/// Logs in with a username and password.
-///
-/// Every path — unknown user, wrong password, disabled account — runs exactly one argon2
-/// verification and answers the same `invalid_credentials`, so neither the answer nor its timing
-/// tells whether an account exists. A throttled name or address is refused before any of that,
-/// even with the right password.
+/// Logs in with a username and password and issues a token.
 ///
 /// # Errors
 /// 401 `invalid_credentials`, 429 `login_throttled`, 500.
@@ -47,35 +38,50 @@ pub async fn login(
     password: String,
     address: Option<IpAddr>,
 ) -> Result<IssuedToken, ApiProblem> {
+    let c = check_password(state, username, password, address).await?;
+    state
+        .keys
+        .issue(c.account_id, c.auth_version)
+        .map_err(internal)
+}
+
+/// Checks a username and password: the one sign-in path of the API and the console.
+///
+/// Every path — unknown user, wrong password, disabled account — runs exactly one argon2
+/// verification and answers the same `InvalidCredentials`, so neither the answer nor its timing
+/// tells whether an account exists. A throttled name or address is refused before any of that,
+/// even with the right password.
+///
+/// # Errors
+/// `InvalidCredentials`, `Throttled`, `Internal`.
+pub async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<accounts::Credentials, AppError> {
     state.throttle.check(username, address).map_err(|wait| {
         tracing::info!("login refused: throttled");
-        throttled(wait)
+        AppError::Throttled { retry_after: wait }
     })?;
     let credentials = match Username::parse(username) {
         Ok(name) => accounts::find_credentials(&state.db, &name).await?,
         Err(_) => None,
     };
-    let (stored, account) = match credentials {
-        Some(c) => (Some(c.password_hash.clone()), Some(c)),
-        None => (None, None),
-    };
-    let matches = state
-        .hasher
-        .verify(password, stored)
-        .await
-        .map_err(internal)?;
-    if let Some(c) = &account {
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let matches = state.hasher.verify(password, stored).await.map_err(|e| {
+        tracing::error!(error = %e, "authentication failed internally");
+        AppError::internal("password verification failed")
+    })?;
+    if let Some(c) = &credentials {
         crate::audit::identify(format!("account:{}", c.account_id), Some(&c.role));
     }
-    match account {
+    match credentials {
         Some(c) if matches && c.may_log_in => {
             state.throttle.record_success(username);
             accounts::record_login(&state.db, c.account_id, state.clock.now()).await?;
             tracing::info!(account = %c.account_id, "login succeeded");
-            state
-                .keys
-                .issue(c.account_id, c.auth_version)
-                .map_err(internal)
+            Ok(c)
         }
         other => {
             state.throttle.record_failure(username, address);
@@ -86,7 +92,7 @@ pub async fn login(
             };
             crate::audit::describe(None, Some(code.to_owned()));
             tracing::info!(reason, "login failed");
-            Err(invalid_credentials())
+            Err(AppError::InvalidCredentials)
         }
     }
 }

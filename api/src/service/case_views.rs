@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize, case_scope};
 use ipdr_domain::case::intake::CaseDraft;
+use ipdr_domain::case::lifecycle::{self, ActionKind};
 use ipdr_domain::case::masking::mask;
 use ipdr_domain::case::search;
 use ipdr_domain::case::stored::{Case, CaseDeadline, CaseEvent, SettlementAgreement};
@@ -60,6 +61,27 @@ pub async fn detail_in(
         agreement,
         today: state.clock.today(),
     })
+}
+
+/// What `caller` may do now to the case of `detail`: what the state machine allows (see
+/// [`lifecycle::offered`]), when the policy lets the caller change the case at all.
+///
+/// # Errors
+/// `Internal`.
+pub async fn offered_actions(
+    state: &AppState,
+    caller: &Principal,
+    detail: &CaseDetail,
+) -> AppResult<Vec<ActionKind>> {
+    let reference = case_ref(&state.db, caller, &detail.case).await?;
+    if authorize(caller, Action::Update, &Resource::Case(reference)) != Decision::Allow {
+        return Ok(Vec::new());
+    }
+    let effective = detail
+        .agreement
+        .as_ref()
+        .is_some_and(|a| a.effective_at.is_some());
+    Ok(lifecycle::offered(&detail.case.facts(effective)))
 }
 
 /// [`detail_in`] on the database, for a case just read or changed.

@@ -278,6 +278,22 @@ pub async fn save(
         .map_err(|e| AppError::from(e).with_named_version(if_match))
 }
 
+/// Applies a lifecycle action for `caller`, checking first that the caller may change the
+/// case at all (see [`transition`]).
+///
+/// # Errors
+/// `NotFound` for a case out of the caller's sight, `Forbidden`, then as [`transition`].
+pub async fn act(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    action: &CaseAction,
+) -> Result<Case, AppError> {
+    authorized(state, caller, id, Action::Update).await?;
+    transition(state, caller, id, if_match, action).await
+}
+
 /// Applies a lifecycle action to a case the caller may update, in one transaction.
 ///
 /// # Errors

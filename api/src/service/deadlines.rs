@@ -59,3 +59,20 @@ pub async fn list(
     let (items, next) = deadlines::list(&state.db, &filter, after, limit).await?;
     Ok(DeadlinePage { items, next, today })
 }
+
+/// What is left of each deadline as of `today`, in the unit of its rule (working or calendar
+/// days, R30), on the loaded calendar.
+///
+/// # Errors
+/// `Internal`.
+pub async fn left(
+    state: &AppState,
+    deadlines: &[CaseDeadline],
+    today: NaiveDate,
+) -> AppResult<Vec<i64>> {
+    let calendar = ipdr_persistence::repo::calendar::load(&state.db).await?;
+    Ok(deadlines
+        .iter()
+        .map(|d| calendar.left(today, d.due_on, d.period))
+        .collect())
+}

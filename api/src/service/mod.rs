@@ -25,5 +25,6 @@ pub mod paging;
 pub mod partners;
 pub mod pool;
 pub mod referrals;
+pub mod sessions;
 pub mod settlement_agreements;
 pub mod unit_of_work;

@@ -107,6 +107,19 @@ impl TestApp {
         records
     }
 
+    /// The first column of every row `sql` answers, as text.
+    pub async fn query_strings(&self, sql: &str) -> Vec<String> {
+        use ipdr_persistence::{ConnectionTrait, Statement};
+        let backend = self.db.get_database_backend();
+        self.db
+            .query_all_raw(Statement::from_string(backend, sql.to_owned()))
+            .await
+            .expect("a query")
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("a text column"))
+            .collect()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -6,6 +6,7 @@ mod agreements;
 mod audit;
 mod auth;
 mod cases;
+mod console;
 mod courts;
 mod deadlines;
 mod documents;

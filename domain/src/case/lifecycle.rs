@@ -257,6 +257,40 @@ pub fn apply(facts: &Facts, action: &CaseAction) -> Result<Change, Refusal> {
     }
 }
 
+/// The actions a person may take now on a case described by `facts`: each action the machine
+/// allows with well-formed input. Settling is not offered (it follows from the agreement taking
+/// effect, R6), nor the return to court at the end of its term (the platform's, R15).
+pub fn offered(facts: &Facts) -> Vec<ActionKind> {
+    let reason = Reason(String::from("-"));
+    let samples = [
+        CaseAction::Accept,
+        CaseAction::Decline {
+            reason: reason.clone(),
+        },
+        CaseAction::RecordConsent { consent: true },
+        CaseAction::StartMediation,
+        CaseAction::Fail {
+            reason: reason.clone(),
+            routes: vec![crate::case::Route::Litigation],
+        },
+        CaseAction::Withdraw {
+            by: crate::case::Side::Applicant,
+            reason: reason.clone(),
+        },
+        CaseAction::RecordPerformance {
+            outcome: Performance::Performed,
+            note: None,
+        },
+        CaseAction::ReopenMediation { reason },
+        CaseAction::Close,
+    ];
+    samples
+        .iter()
+        .filter(|action| apply(facts, action).is_ok())
+        .map(CaseAction::kind)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,6 +623,55 @@ mod tests {
                     }
                     Err(_) => prop_assert_eq!(facts, before, "a refused action changes nothing"),
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn only_what_the_machine_allows_now_is_offered_and_never_settling_or_the_return() {
+        let facts = |status, consent| Facts {
+            status,
+            track: Track::People,
+            consent,
+            agreement_effective: false,
+            enforceable: false,
+        };
+        use ActionKind as A;
+        assert_eq!(
+            offered(&facts(CaseStatus::Submitted, Consent::Pending)),
+            [A::Accept, A::Decline, A::RecordConsent]
+        );
+        assert_eq!(
+            offered(&facts(CaseStatus::Accepted, Consent::Given)),
+            [A::StartMediation]
+        );
+        assert_eq!(
+            offered(&facts(CaseStatus::Accepted, Consent::Pending)),
+            [A::RecordConsent]
+        );
+        // R2: declined once the respondent refused.
+        assert_eq!(
+            offered(&facts(CaseStatus::Accepted, Consent::Refused)),
+            [A::Decline]
+        );
+        assert_eq!(
+            offered(&facts(CaseStatus::InMediation, Consent::Given)),
+            [A::Fail, A::Withdraw]
+        );
+        assert_eq!(
+            offered(&facts(CaseStatus::Settled, Consent::Given)),
+            [A::RecordPerformance, A::ReopenMediation]
+        );
+        assert_eq!(
+            offered(&facts(CaseStatus::Failed, Consent::Given)),
+            [A::Close]
+        );
+        // R5: nothing on a closed case.
+        assert_eq!(offered(&facts(CaseStatus::Closed, Consent::Given)), []);
+        for status in CaseStatus::ALL {
+            for consent in [Consent::Pending, Consent::Given, Consent::Refused] {
+                let kinds = offered(&facts(*status, consent));
+                assert!(!kinds.contains(&A::Settle) && !kinds.contains(&A::ReturnToCourt));
             }
         }
     }

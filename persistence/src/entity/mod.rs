@@ -16,6 +16,7 @@ pub mod case_parties;
 pub mod case_search_terms;
 pub mod cases;
 pub mod confirmation_applications;
+pub mod console_sessions;
 pub mod cooperation_agreements;
 pub mod event_stream;
 pub mod federation_inbox;

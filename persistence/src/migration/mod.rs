@@ -19,6 +19,7 @@ mod m20261121_000013_create_federation;
 mod m20261121_000014_create_audit;
 mod m20261202_000015_add_identity_kinds_and_divisions;
 mod m20261203_000016_create_event_stream;
+mod m20261203_000017_create_console_sessions;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_create_audit::Migration),
             Box::new(m20261202_000015_add_identity_kinds_and_divisions::Migration),
             Box::new(m20261203_000016_create_event_stream::Migration),
+            Box::new(m20261203_000017_create_console_sessions::Migration),
         ]
     }
 }

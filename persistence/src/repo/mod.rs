@@ -7,6 +7,7 @@ pub mod federation;
 pub mod idempotency;
 pub mod investigators;
 pub mod organizations;
+pub mod sessions;
 pub mod signing_keys;
 pub mod stream;
 

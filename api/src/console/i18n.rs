@@ -1,0 +1,240 @@
+//! The console's message catalogue: every label in 简体中文 (the default) and English, one file
+//! per language (`messages/*.txt`, `key = text`), and how a request's language is chosen.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+const ZH_CN: &str = include_str!("messages/zh-CN.txt");
+const EN: &str = include_str!("messages/en.txt");
+
+/// A language the console speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    ZhCn,
+    En,
+}
+
+fn parse(catalogue: &'static str) -> HashMap<&'static str, &'static str> {
+    catalogue
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect()
+}
+
+static CATALOGUES: LazyLock<[HashMap<&'static str, &'static str>; 2]> =
+    LazyLock::new(|| [parse(ZH_CN), parse(EN)]);
+
+/// China Standard Time: the console shows every time as people in China read it.
+fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+impl Lang {
+    /// The stored and `lang` attribute name.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    /// The language of a stored tag; 简体中文 for anything else.
+    pub fn from_tag(tag: &str) -> Self {
+        if tag == "en" { Self::En } else { Self::ZhCn }
+    }
+
+    /// The other language (the switch in the header offers it).
+    pub fn other(self) -> Self {
+        match self {
+            Self::ZhCn => Self::En,
+            Self::En => Self::ZhCn,
+        }
+    }
+
+    /// The language an `Accept-Language` header prefers: English when an `en` range ranks above
+    /// every `zh` range, 简体中文 otherwise.
+    pub fn negotiate(accept_language: Option<&str>) -> Self {
+        let Some(header) = accept_language else {
+            return Self::ZhCn;
+        };
+        let mut ranked: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|range| {
+                let mut parts = range.trim().split(';');
+                let tag = parts.next()?.trim();
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                Some((q, tag))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        match ranked.iter().find_map(|(q, tag)| {
+            let tag = tag.to_ascii_lowercase();
+            (*q > 0.0)
+                .then(|| {
+                    if tag.starts_with("zh") {
+                        Some(Self::ZhCn)
+                    } else if tag.starts_with("en") {
+                        Some(Self::En)
+                    } else {
+                        None
+                    }
+                })
+                .flatten()
+        }) {
+            Some(lang) => lang,
+            None => Self::ZhCn,
+        }
+    }
+
+    /// The text of `key`; the key itself when the catalogue lacks it (a test keeps that from
+    /// happening).
+    pub fn t(self, key: &'static str) -> &'static str {
+        let catalogue = match self {
+            Self::ZhCn => &CATALOGUES[0],
+            Self::En => &CATALOGUES[1],
+        };
+        catalogue.get(key).copied().unwrap_or(key)
+    }
+
+    /// The text of a stored name under `prefix` (`status` + `in_mediation`); the name itself
+    /// when the catalogue lacks it (a test checks every name of the enums shown).
+    pub fn name(self, prefix: &str, name: &str) -> String {
+        let catalogue = match self {
+            Self::ZhCn => &CATALOGUES[0],
+            Self::En => &CATALOGUES[1],
+        };
+        catalogue
+            .get(format!("{prefix}.{name}").as_str())
+            .map_or_else(|| name.to_owned(), |t| (*t).to_owned())
+    }
+
+    /// A day as people write it: 2026年12月1日 / 1 Dec 2026.
+    pub fn date(self, day: NaiveDate) -> String {
+        match self {
+            Self::ZhCn => day.format("%Y年%-m月%-d日").to_string(),
+            Self::En => day.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// A moment in China time: 2026年12月1日 14:05 / 1 Dec 2026 14:05.
+    pub fn time(self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&china());
+        format!(
+            "{} {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys_and_no_empty_text() {
+        let [zh, en] = &*CATALOGUES;
+        let mut only_zh: Vec<_> = zh.keys().filter(|k| !en.contains_key(*k)).collect();
+        let mut only_en: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
+        only_zh.sort();
+        only_en.sort();
+        assert!(only_zh.is_empty(), "only in zh-CN.txt: {only_zh:?}");
+        assert!(only_en.is_empty(), "only in en.txt: {only_en:?}");
+        assert!(zh.len() > 50);
+        for (key, text) in zh.iter().chain(en.iter()) {
+            assert!(!text.is_empty(), "{key} is empty");
+        }
+        // Every line of a catalogue is a comment or a key.
+        for catalogue in [ZH_CN, EN] {
+            for line in catalogue.lines().map(str::trim) {
+                assert!(
+                    line.is_empty() || line.starts_with('#') || line.contains(" = "),
+                    "{line}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_console_uses_is_in_the_catalogue() {
+        let [zh, _] = &*CATALOGUES;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console");
+        let mut missing = Vec::new();
+        let mut used = 0;
+        let mut stack = vec![dir];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the console's sources") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).expect("a source file");
+                for piece in source.split(".t(\"").skip(1) {
+                    let key = piece.split('"').next().unwrap_or_default();
+                    used += 1;
+                    if !zh.contains_key(key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(used > 30, "found only {used} uses");
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn every_status_rule_and_action_shown_has_its_text() {
+        use ipdr_domain::case::deadlines::DeadlineRule;
+        use ipdr_domain::case::lifecycle::ActionKind;
+        use ipdr_domain::case::{CaseStatus, Route, Side};
+        let [zh, _] = &*CATALOGUES;
+        let mut names: Vec<String> = Vec::new();
+        names.extend(CaseStatus::ALL.iter().map(|s| format!("status.{s}")));
+        names.extend(DeadlineRule::ALL.iter().map(|r| format!("rule.{r}")));
+        names.extend(Route::ALL.iter().map(|r| format!("route.{r}")));
+        names.extend(Side::ALL.iter().map(|s| format!("side.{s}")));
+        names.extend(
+            ActionKind::ALL
+                .iter()
+                .filter(|a| !matches!(a, ActionKind::Settle | ActionKind::ReturnToCourt))
+                .map(|a| format!("action.{a}")),
+        );
+        let missing: Vec<_> = names
+            .iter()
+            .filter(|n| !zh.contains_key(n.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn accept_language_chooses_english_only_when_it_ranks_first() {
+        assert_eq!(Lang::negotiate(None), Lang::ZhCn);
+        assert_eq!(Lang::negotiate(Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::ZhCn);
+        assert_eq!(Lang::negotiate(Some("zh;q=0.5, en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("fr-FR")), Lang::ZhCn);
+        assert_eq!(Lang::negotiate(Some("fr, en;q=0.7")), Lang::En);
+    }
+
+    #[test]
+    fn dates_and_times_are_written_as_people_write_them_in_china_time() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("a day");
+        assert_eq!(Lang::ZhCn.date(day), "2026年12月1日");
+        assert_eq!(Lang::En.date(day), "1 Dec 2026");
+        // 18:30 UTC is 02:30 the next day in Shanghai.
+        let at = DateTime::parse_from_rfc3339("2026-11-30T18:30:00Z")
+            .expect("a time")
+            .to_utc();
+        assert_eq!(Lang::ZhCn.time(at), "2026年12月1日 02:30");
+    }
+}

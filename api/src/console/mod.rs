@@ -1,0 +1,187 @@
+//! The web console: server-rendered pages for the people who do the work, served by the same
+//! binary beside the API. Pages parse what the browser sent, call the application layer (as the
+//! JSON API does, under the same access policy) and render; they decide nothing themselves.
+//!
+//! Sessions live in the database behind an `HttpOnly`, `SameSite=Strict` cookie; every form
+//! carries the session's CSRF token; every answer carries a strict Content-Security-Policy. No
+//! page needs JavaScript.
+mod assets;
+mod i18n;
+mod layout;
+mod pages;
+
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::web::cookie::{Cookie, CookieJar, SameSite};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, post};
+
+pub use i18n::Lang;
+
+use crate::service::error::AppError;
+use crate::service::sessions::{self, Session};
+use crate::state::AppState;
+
+/// The session cookie.
+const SESSION_COOKIE: &str = "ipdr_session";
+/// The sign-in form's token, before there is a session (double submit).
+const LOGIN_COOKIE: &str = "ipdr_login";
+/// The language chosen before signing in.
+const LANG_COOKIE: &str = "ipdr_lang";
+
+/// Adds the console's pages to `route`.
+pub fn mount(route: Route) -> Route {
+    route
+        .at("/", get(pages::home::show).around(guard))
+        .at(
+            "/login",
+            get(pages::login::show)
+                .post(pages::login::submit)
+                .around(guard),
+        )
+        .at("/logout", post(pages::login::logout).around(guard))
+        .at("/language", post(pages::language).around(guard))
+        .at("/cases", get(pages::cases::list).around(guard))
+        .at("/cases/:id", get(pages::case::show).around(guard))
+        .at("/cases/:id/act", post(pages::case::act).around(guard))
+        .at(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
+}
+
+/// The headers every console answer carries: a Content-Security-Policy that allows nothing but
+/// this origin's stylesheet (no script at all, no framing), and the usual hardening.
+fn harden(response: &mut Response) {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+}
+
+/// Middleware of every page: cookies, and the hardening headers on whatever it answers.
+async fn guard<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let next = next.with(poem::middleware::CookieJarManager::new());
+    let mut response = match next.call(req).await {
+        Ok(r) => r.into_response(),
+        Err(e) => e.into_response(),
+    };
+    harden(&mut response);
+    Ok(response)
+}
+
+/// Who is asking and in which language.
+pub struct Ctx {
+    pub state: AppState,
+    pub lang: Lang,
+    pub session: Option<Session>,
+    /// The client's address, for the audit trail.
+    pub client: Option<String>,
+    /// The path and query asked for (the language switch comes back to it).
+    pub path: String,
+}
+
+impl Ctx {
+    /// Reads the session cookie (a dead session's cookie is removed) and chooses the language:
+    /// the session's, else the one chosen before signing in, else `Accept-Language`.
+    ///
+    /// # Errors
+    /// `Internal`.
+    pub async fn load(req: &Request) -> Result<Self, AppError> {
+        let state = req
+            .data::<AppState>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("the console runs without its state"))?;
+        let jar = req.cookie();
+        let session = match jar.get(SESSION_COOKIE) {
+            Some(cookie) => {
+                let found = sessions::resolve(&state, cookie.value_str()).await?;
+                if found.is_none() {
+                    jar.remove(SESSION_COOKIE);
+                }
+                found
+            }
+            None => None,
+        };
+        let lang = match (&session, jar.get(LANG_COOKIE)) {
+            (Some(s), _) => Lang::from_tag(&s.language),
+            (None, Some(c)) => Lang::from_tag(c.value_str()),
+            (None, None) => Lang::negotiate(
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok()),
+            ),
+        };
+        let client = req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string());
+        let path = req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        Ok(Self {
+            state,
+            lang,
+            session,
+            client,
+            path,
+        })
+    }
+
+    /// The audit identity of the signed-in caller, for the changes they make.
+    pub fn acting(
+        &self,
+        session: &Session,
+        operation: &'static str,
+        object: String,
+    ) -> crate::audit::Acting {
+        crate::audit::Acting {
+            actor: format!("account:{}", session.principal.account_id),
+            role: Some(session.principal.role.as_str().to_owned()),
+            operation,
+            object,
+            client: self.client.clone(),
+        }
+    }
+}
+
+/// A cookie of this console: HttpOnly, SameSite=Strict, the whole site, Secure over HTTPS.
+fn cookie(state: &AppState, name: &str, value: String) -> Cookie {
+    let mut cookie = Cookie::new_with_str(name, value);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Strict);
+    cookie.set_path("/");
+    cookie.set_secure(state.secure_cookies);
+    cookie
+}
+
+fn set_cookie(jar: &CookieJar, state: &AppState, name: &str, value: String) {
+    jar.add(cookie(state, name, value));
+}
+
+/// POST → 303 → GET.
+pub fn see_other(to: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, to)
+        .finish()
+}
+
+/// A page for an error of the application layer, in the caller's language.
+pub fn error_page(ctx: &Ctx, error: &AppError) -> Response {
+    pages::errors::for_error(ctx, error)
+}

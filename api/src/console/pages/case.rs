@@ -1,0 +1,412 @@
+//! The case page: the case as the caller may see it (parties masked per role), its deadlines
+//! with their rules and what is left of them, its timeline, and only the actions the state
+//! machine and the policy allow this caller now, each a form protected by the session's CSRF
+//! token and the case's version (a stale form shows the case as it is now).
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::errors;
+use crate::console::layout::{error_summary, page};
+use crate::console::{Ctx, Lang, see_other};
+use crate::service::case_views::{self, CaseDetail};
+use crate::service::error::AppError;
+use crate::service::{cases, deadlines};
+use ipdr_domain::case::lifecycle::{ActionKind, CaseAction, Reason};
+use ipdr_domain::case::stored::CaseEvent;
+use ipdr_domain::case::{Performance, Route, Side};
+use ipdr_domain::{CaseId, Invalid, ValidationErrors};
+
+/// What the page shows above the case after an attempt: the problem, and the input kept.
+#[derive(Default)]
+struct Attempt {
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+    /// The action whose form is reopened with the input kept.
+    action: Option<ActionKind>,
+    reason: String,
+}
+
+#[handler]
+pub async fn show(req: &Request, Path(id): Path<String>) -> Response {
+    let ctx = match Ctx::load(req).await {
+        Ok(ctx) => ctx,
+        Err(e) => return errors::bare(&e),
+    };
+    if ctx.session.is_none() {
+        return see_other("/login");
+    }
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return errors::not_found(&ctx);
+    };
+    render(&ctx, CaseId::from(id), StatusCode::OK, Attempt::default()).await
+}
+
+async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> Response {
+    let Some(session) = &ctx.session else {
+        return see_other("/login");
+    };
+    let caller = &session.principal;
+    let detail = match case_views::get(&ctx.state, caller, id).await {
+        Ok(detail) => detail,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let offered = match case_views::offered_actions(&ctx.state, caller, &detail).await {
+        Ok(offered) => offered,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let left = match deadlines::left(&ctx.state, &detail.deadlines, detail.today).await {
+        Ok(left) => left,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    // The timeline is shown to those who may read it (the policy may hide it from some roles).
+    let timeline = match case_views::timeline(&ctx.state, caller, id).await {
+        Ok((_, events)) => Some(events),
+        Err(AppError::Forbidden | AppError::NotFound) => None,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let lang = ctx.lang;
+    let case = &detail.case;
+    let title = match &case.case_number {
+        Some(number) => format!("{} {number}", lang.t("case.title")),
+        None => format!("{} ({})", lang.t("case.title"), lang.t("case.unnumbered")),
+    };
+    let body = html! {
+        @if let Some(notice) = &attempt.notice { p.notice role="status" { (notice) } }
+        (error_summary(ctx, &attempt.errors))
+        dl.summary {
+            dt { (lang.t("cases.status")) } dd #case-status { (lang.name("status", case.status.as_str())) }
+            dt { (lang.t("cases.ip_type")) } dd { (case.ip_type.as_str()) }
+            dt { (lang.t("case.right")) } dd { (case.right) @if let Some(t) = &case.right_title { " " (t) } }
+            dt { (lang.t("cases.opened")) } dd { (lang.time(case.created_at)) }
+            dt { (lang.t("case.version")) } dd { (case.version) }
+        }
+        (parties(lang, &detail))
+        h2 { (lang.t("case.claims")) }
+        ul { @for claim in &case.claims { li { (claim) } } }
+        (deadline_table(lang, &detail, &left))
+        (actions(ctx, session.csrf_token(), &detail, &offered, &attempt))
+        @if let Some(events) = &timeline { (timeline_table(lang, events)) }
+    };
+    page(ctx, status, &title, body)
+}
+
+fn parties(lang: Lang, detail: &CaseDetail) -> Markup {
+    html! {
+        h2 { (lang.t("case.parties")) }
+        @if detail.personal_data_masked { p.notice { (lang.t("case.masked")) } }
+        table {
+            thead { tr {
+                th scope="col" { (lang.t("case.party.role")) }
+                th scope="col" { (lang.t("case.party.name")) }
+                th scope="col" { (lang.t("case.party.id")) }
+                th scope="col" { (lang.t("case.party.phone")) }
+            } }
+            tbody {
+                @for party in &detail.case.parties {
+                    tr {
+                        td { (lang.name("side", party.side.as_str())) }
+                        td.party-name { (party.name) }
+                        td { @if let Some(identity) = &party.identity { (identity.number) }
+                             @if let Some(code) = &party.credit_code { (code.as_str()) } }
+                        td { @if let Some(phone) = &party.phone { (phone) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn deadline_table(lang: Lang, detail: &CaseDetail, left: &[i64]) -> Markup {
+    html! {
+        h2 { (lang.t("case.deadlines")) }
+        @if detail.deadlines.is_empty() {
+            p { (lang.t("case.deadlines.none")) }
+        } @else {
+            table {
+                thead { tr {
+                    th scope="col" { (lang.t("deadline.rule")) }
+                    th scope="col" { (lang.t("deadline.due")) }
+                    th scope="col" { (lang.t("deadline.left")) }
+                } }
+                tbody {
+                    @for (deadline, days) in detail.deadlines.iter().zip(left) {
+                        tr {
+                            td { (deadline.rule.as_str()) " " (lang.name("rule", deadline.rule.as_str())) }
+                            td { (lang.date(deadline.due_on)) }
+                            td { (super::home::left(lang, deadline, *days, detail.today)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn timeline_table(lang: Lang, events: &[CaseEvent]) -> Markup {
+    html! {
+        h2 { (lang.t("case.timeline")) }
+        table {
+            thead { tr {
+                th scope="col" { (lang.t("case.timeline.at")) }
+                th scope="col" { (lang.t("case.timeline.action")) }
+                th scope="col" { (lang.t("case.timeline.detail")) }
+            } }
+            tbody {
+                @for event in events.iter().rev() {
+                    tr {
+                        td { (lang.time(event.at)) }
+                        td { (lang.name("action", event.action.as_str())) }
+                        td { @if let Some(detail) = &event.detail { (detail) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn reason_field(lang: Lang, kind: ActionKind, attempt: &Attempt) -> Markup {
+    let id = format!("reason-{kind}");
+    let kept = if attempt.action == Some(kind) {
+        attempt.reason.as_str()
+    } else {
+        ""
+    };
+    let error = attempt
+        .errors
+        .iter()
+        .find(|(f, _)| *f == id)
+        .map(|(_, m)| m);
+    html! {
+        label for=(id) { (lang.t("action.reason")) }
+        @if let Some(error) = error { p.error id={ (id) "-error" } { (error) } }
+        textarea id=(id) name="reason" required { (kept) }
+    }
+}
+
+fn actions(
+    ctx: &Ctx,
+    csrf: &str,
+    detail: &CaseDetail,
+    offered: &[ActionKind],
+    attempt: &Attempt,
+) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        h2 { (lang.t("case.actions")) }
+        @if offered.is_empty() {
+            p { (lang.t("case.actions.none")) }
+        }
+        div.actions {
+            @for kind in offered {
+                details open[attempt.action == Some(*kind) || offered.len() == 1] {
+                    summary { (lang.name("action", kind.as_str())) }
+                    form method="post" action={ "/cases/" (detail.case.id) "/act" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="version" value=(detail.case.version);
+                        input type="hidden" name="action" value=(kind.as_str());
+                        @match kind {
+                            ActionKind::Decline | ActionKind::ReopenMediation => { (reason_field(lang, *kind, attempt)) }
+                            ActionKind::RecordConsent => {
+                                fieldset {
+                                    legend { (lang.t("action.record_consent")) }
+                                    label.choice { input type="radio" name="consent" value="given" required; " " (lang.t("action.consent.given")) }
+                                    label.choice { input type="radio" name="consent" value="refused"; " " (lang.t("action.consent.refused")) }
+                                }
+                            }
+                            ActionKind::Fail => {
+                                fieldset {
+                                    legend { (lang.t("action.routes")) }
+                                    @for route in Route::ALL {
+                                        label.choice { input type="checkbox" name={ "route_" (route.as_str()) } value="on"; " " (lang.name("route", route.as_str())) }
+                                    }
+                                }
+                                (reason_field(lang, *kind, attempt))
+                            }
+                            ActionKind::Withdraw => {
+                                fieldset {
+                                    legend { (lang.t("action.side")) }
+                                    @for side in Side::ALL {
+                                        label.choice { input type="radio" name="side" value=(side.as_str()) required; " " (lang.name("side", side.as_str())) }
+                                    }
+                                }
+                                (reason_field(lang, *kind, attempt))
+                            }
+                            ActionKind::RecordPerformance => {
+                                fieldset {
+                                    legend { (lang.t("action.record_performance")) }
+                                    label.choice { input type="radio" name="outcome" value="performed" required; " " (lang.t("performance.performed")) }
+                                    label.choice { input type="radio" name="outcome" value="breached"; " " (lang.t("performance.breached")) }
+                                }
+                            }
+                            _ => {}
+                        }
+                        div { button type="submit" { (lang.name("action", kind.as_str())) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A posted action form.
+#[derive(Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    consent: String,
+    #[serde(default)]
+    side: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    route_arbitration: Option<String>,
+    #[serde(default)]
+    route_administrative: Option<String>,
+    #[serde(default)]
+    route_litigation: Option<String>,
+}
+
+/// The form as a lifecycle action (the reason's faults named on the form's own field).
+fn parse(form: &ActForm, kind: ActionKind) -> Result<CaseAction, ValidationErrors> {
+    let field = format!("reason-{kind}");
+    let reason = || Reason::parse(&form.reason).map_err(|e| ValidationErrors::one(&field, e));
+    let choice = |name: &str, value: &str| {
+        ValidationErrors::one(
+            name,
+            Invalid::new("required", format!("choose one: {value}")),
+        )
+    };
+    Ok(match kind {
+        ActionKind::Accept => CaseAction::Accept,
+        ActionKind::Decline => CaseAction::Decline { reason: reason()? },
+        ActionKind::RecordConsent => CaseAction::RecordConsent {
+            consent: match form.consent.as_str() {
+                "given" => true,
+                "refused" => false,
+                _ => return Err(choice("consent", "given, refused")),
+            },
+        },
+        ActionKind::StartMediation => CaseAction::StartMediation,
+        ActionKind::Fail => {
+            let routes = [
+                (Route::Arbitration, &form.route_arbitration),
+                (Route::Administrative, &form.route_administrative),
+                (Route::Litigation, &form.route_litigation),
+            ]
+            .into_iter()
+            .filter(|(_, on)| on.is_some())
+            .map(|(route, _)| route)
+            .collect();
+            CaseAction::Fail {
+                reason: reason()?,
+                routes,
+            }
+        }
+        ActionKind::Withdraw => CaseAction::Withdraw {
+            by: Side::parse(&form.side).ok_or_else(|| choice("side", "applicant, respondent"))?,
+            reason: reason()?,
+        },
+        ActionKind::RecordPerformance => CaseAction::RecordPerformance {
+            outcome: Performance::parse(&form.outcome)
+                .ok_or_else(|| choice("outcome", "performed, breached"))?,
+            note: None,
+        },
+        ActionKind::ReopenMediation => CaseAction::ReopenMediation { reason: reason()? },
+        ActionKind::Close => CaseAction::Close,
+        // Not offered: they happen on their own.
+        ActionKind::Settle | ActionKind::ReturnToCourt => {
+            return Err(choice("action", "an offered action"));
+        }
+    })
+}
+
+/// Takes an offered action, as the API's lifecycle operations do (same audit record).
+#[handler]
+pub async fn act(req: &Request, Path(id): Path<String>, Form(form): Form<ActForm>) -> Response {
+    let ctx = match Ctx::load(req).await {
+        Ok(ctx) => ctx,
+        Err(e) => return errors::bare(&e),
+    };
+    let Some(session) = &ctx.session else {
+        return see_other("/login?why=ended");
+    };
+    if !session.accepts(&form.csrf) {
+        return errors::forbidden(&ctx);
+    }
+    let (Ok(uuid), Some(kind)) = (uuid::Uuid::parse_str(&id), ActionKind::parse(&form.action))
+    else {
+        return errors::not_found(&ctx);
+    };
+    let id = CaseId::from(uuid);
+    let lang = ctx.lang;
+    let action = match parse(&form, kind) {
+        Ok(action) => action,
+        Err(invalid) => {
+            let attempt = Attempt {
+                errors: invalid
+                    .0
+                    .into_iter()
+                    .map(|e| (e.field, e.message))
+                    .collect(),
+                action: Some(kind),
+                reason: form.reason.clone(),
+                notice: None,
+            };
+            return render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await;
+        }
+    };
+    let version = form.version.parse::<i64>().ok();
+    let object = format!("/api/v1/cases/{id}");
+    let (done, _) = crate::audit::acting(
+        ctx.acting(session, kind.as_str(), object),
+        cases::act(&ctx.state, &session.principal, id, version, &action),
+    )
+    .await;
+    match done {
+        Ok(_) => see_other(&format!("/cases/{id}")),
+        Err(AppError::Stale { .. }) => {
+            let attempt = Attempt {
+                notice: Some(lang.t("errors.stale").to_owned()),
+                ..Attempt::default()
+            };
+            render(&ctx, id, StatusCode::CONFLICT, attempt).await
+        }
+        Err(AppError::Refused { refusal, .. }) => {
+            let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
+            let attempt = Attempt {
+                errors: vec![(
+                    format!("action-{kind}"),
+                    format!("{}{rule}", refusal.message),
+                )],
+                action: Some(kind),
+                reason: form.reason.clone(),
+                notice: None,
+            };
+            render(&ctx, id, StatusCode::CONFLICT, attempt).await
+        }
+        Err(AppError::Invalid(invalid)) => {
+            let attempt = Attempt {
+                errors: invalid
+                    .0
+                    .into_iter()
+                    .map(|e| (e.field, e.message))
+                    .collect(),
+                action: Some(kind),
+                reason: form.reason.clone(),
+                notice: None,
+            };
+            render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
+        }
+        Err(e) => errors::for_error(&ctx, &e),
+    }
+}

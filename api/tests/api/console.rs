@@ -1,0 +1,444 @@
+//! The web console, driven over HTTP as a browser without JavaScript drives it: cookies, forms,
+//! redirects. What it shows and changes is checked against the JSON API and the database.
+use reqwest::{StatusCode, header};
+use serde_json::json;
+
+use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, dispute};
+
+/// A browser: a cookie jar, no automatic redirects, a language.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp, language: &str) -> Self {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            header::HeaderValue::from_str(language).unwrap(),
+        );
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Self {
+            client,
+            base: app.base.clone(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, header::HeaderMap, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.text().await.unwrap())
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, header::HeaderMap, String) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.text().await.unwrap())
+    }
+
+    /// Signs in through the form; answers the sign-in's response.
+    async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (StatusCode, header::HeaderMap, String) {
+        let (status, _, page) = self.get("/login").await;
+        assert_eq!(status, StatusCode::OK);
+        let token = hidden(&page, "csrf");
+        self.post(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+}
+
+/// The value of the first hidden input `name` on `page`.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+fn location(headers: &header::HeaderMap) -> &str {
+    headers[header::LOCATION].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_begins_a_hardened_server_side_session_and_one_answer_fits_every_bad_login() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app, "zh-CN,zh;q=0.9");
+
+    let (status, headers, page) = browser.get("/login").await;
+    assert_eq!(status, StatusCode::OK);
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("script-src"),
+        "no script is allowed at all: {csp}"
+    );
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        page.contains("<html lang=\"zh-CN\"") && page.contains("用户名"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "no script on the page");
+
+    // An unknown user and a wrong password get the same page.
+    let (_, _, unknown) = browser.sign_in("ghost", "whatever password").await;
+    let (_, _, wrong) = browser.sign_in("admin", "not the password").await;
+    let message = "用户名或密码不正确。";
+    assert!(unknown.contains(message) && wrong.contains(message));
+    assert_eq!(
+        unknown
+            .replace(&hidden(&unknown, "csrf"), "")
+            .replace("ghost", "X"),
+        wrong
+            .replace(&hidden(&wrong, "csrf"), "")
+            .replace("admin", "X"),
+    );
+
+    let (status, headers, _) = browser.sign_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/");
+    let cookie = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("ipdr_session="))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP on loopback: {cookie}"
+    );
+    // Only the token's digest is stored.
+    let token = cookie["ipdr_session=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let rows: Vec<String> = app.query_strings("SELECT id FROM console_sessions").await;
+    assert_eq!(rows.len(), 1);
+    assert_ne!(rows[0], token);
+
+    let (status, _, home) = browser.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains("我的工作"));
+
+    // Every login was recorded, failures with their reason.
+    let logins: Vec<_> = app
+        .audit_records()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "login" && r.object == "/login")
+        .map(|r| (r.outcome, r.detail))
+        .collect();
+    assert_eq!(
+        logins,
+        [
+            ("failed".to_owned(), Some("unknown_account".to_owned())),
+            ("failed".to_owned(), Some("wrong_password".to_owned())),
+            ("succeeded".to_owned(), None),
+        ]
+    );
+
+    // Signing out ends the session: the old cookie no longer opens a page.
+    let csrf = hidden(&home, "csrf");
+    let (status, headers, _) = browser.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/login?why=signed_out");
+    assert_eq!(
+        app.query_strings("SELECT id FROM console_sessions")
+            .await
+            .len(),
+        0
+    );
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/", app.base))
+        .header(header::COOKIE, format!("ipdr_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_form_without_or_with_a_wrong_csrf_token_changes_nothing_and_the_right_one_acts() {
+    let app = TestApp::spawn().await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let case = app.open_case(&mediator.token, &dispute()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let api = format!("/api/v1/cases/{id}");
+    let browser = Browser::new(&app, "en");
+    assert_eq!(
+        browser.sign_in("mediator1", USER_PASSWORD).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (status, _, page) = browser.get(&format!("/cases/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    // Submitted: accept, decline, record the answer; nothing else is offered.
+    for offered in ["accept_case", "decline_case", "record_consent"] {
+        assert!(
+            page.contains(&format!("value=\"{offered}\"")),
+            "{offered} offered"
+        );
+    }
+    for not_offered in [
+        "start_mediation",
+        "close_case",
+        "fail_mediation",
+        "settle_case",
+    ] {
+        assert!(
+            !page.contains(&format!("value=\"{not_offered}\"")),
+            "{not_offered} not offered"
+        );
+    }
+    let version = hidden(&page, "version");
+    let act = format!("/cases/{id}/act");
+
+    for csrf in ["", "not-the-token"] {
+        let (status, _, body) = browser
+            .post(
+                &act,
+                &[
+                    ("csrf", csrf),
+                    ("version", &version),
+                    ("action", "accept_case"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains("nothing was changed"), "{body}");
+    }
+    let unchanged = app.get_json(&api, Some(&mediator.token)).await;
+    assert_eq!(unchanged["status"], "submitted");
+    assert_eq!(unchanged["version"], case["version"]);
+
+    let csrf = hidden(&page, "csrf");
+    let (status, headers, _) = browser
+        .post(
+            &act,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("action", "accept_case"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), format!("/cases/{id}"));
+    let accepted = app.get_json(&api, Some(&mediator.token)).await;
+    assert_eq!(accepted["status"], "accepted");
+    // Recorded as the API's operation, by the mediator, in the change's transaction.
+    let record = app
+        .audit_records()
+        .await
+        .into_iter()
+        .rfind(|r| r.action == "accept_case")
+        .expect("a record");
+    assert_eq!(record.actor, Some(format!("account:{}", mediator.id)));
+    assert_eq!(record.outcome, "succeeded");
+
+    // The same (now stale) form again: someone changed the case; it is shown as it is now.
+    let (status, _, stale) = browser
+        .post(
+            &act,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("action", "record_consent"),
+                ("consent", "given"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        stale.contains("Someone else has just changed this case"),
+        "{stale}"
+    );
+    assert!(stale.contains("Accepted"));
+    assert_eq!(
+        app.get_json(&api, Some(&mediator.token)).await["consent"],
+        "pending"
+    );
+
+    // A reason left empty: the error by its field, nothing changed.
+    let (_, _, page) = browser.get(&format!("/cases/{id}")).await;
+    let version = hidden(&page, "version");
+    let (status, _, invalid) = browser
+        .post(
+            &act,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("action", "record_consent"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid.contains("There is a problem") && invalid.contains("href=\"#consent\""),
+        "{invalid}"
+    );
+    assert_eq!(
+        app.get_json(&api, Some(&mediator.token)).await["version"],
+        accepted["version"]
+    );
+}
+
+#[tokio::test]
+async fn a_party_name_with_markup_is_shown_as_text_and_another_committee_gets_not_found() {
+    let app = TestApp::spawn().await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    app.create_user("mediator2", "mediator").await;
+    let mut dispute = dispute();
+    dispute["parties"][1]["name"] = json!("<script>alert(1)</script>张三");
+    let case = app.open_case(&mediator.token, &dispute).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+
+    let own = Browser::new(&app, "zh-CN");
+    own.sign_in("mediator1", USER_PASSWORD).await;
+    let (status, _, page) = own.get(&format!("/cases/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;张三"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "the name ran as markup");
+
+    let other = Browser::new(&app, "zh-CN");
+    other.sign_in("mediator2", USER_PASSWORD).await;
+    let (status, headers, page) = other.get(&format!("/cases/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.contains("找不到页面") && !page.contains("张三"),
+        "{page}"
+    );
+    // Nor can it act on it.
+    let csrf = hidden(&page, "csrf");
+    let (status, _, _) = other
+        .post(
+            &format!("/cases/{id}/act"),
+            &[("csrf", &csrf), ("version", "1"), ("action", "accept_case")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_json(&format!("/api/v1/cases/{id}"), Some(&mediator.token))
+            .await["status"],
+        "submitted"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_accounts_open_session_is_signed_out_on_its_next_click() {
+    let app = TestApp::spawn().await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let browser = Browser::new(&app, "zh-CN");
+    browser.sign_in("mediator1", USER_PASSWORD).await;
+    assert_eq!(browser.get("/cases").await.0, StatusCode::OK);
+
+    let admin = app.admin_token().await;
+    let disabled = app
+        .post(
+            &format!("/api/v1/accounts/{}/disable", mediator.id),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(disabled.status(), StatusCode::OK);
+
+    let (status, headers, _) = browser.get("/cases").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/login");
+    assert_eq!(
+        app.query_strings("SELECT id FROM console_sessions")
+            .await
+            .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_console_speaks_chinese_by_default_and_english_when_asked() {
+    let app = TestApp::spawn().await;
+    let (_, _, zh) = Browser::new(&app, "fr-FR").get("/login").await;
+    assert!(zh.contains("<html lang=\"zh-CN\"") && zh.contains("登录"));
+    let english = Browser::new(&app, "en-GB,en;q=0.9");
+    let (_, _, en) = english.get("/login").await;
+    assert!(en.contains("<html lang=\"en\"") && en.contains("Sign in") && !en.contains("登录"));
+
+    // Switched after signing in, the choice sticks to the session.
+    let browser = Browser::new(&app, "zh-CN");
+    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    let (_, _, home) = browser.get("/").await;
+    let csrf = hidden(&home, "csrf");
+    let (status, headers, _) = browser
+        .post(
+            "/language",
+            &[("csrf", &csrf), ("lang", "en"), ("back", "/cases")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/cases");
+    let (_, _, home) = browser.get("/").await;
+    assert!(home.contains("My work"), "{home}");
+    // A switch never sends anyone to another site.
+    let (_, headers, _) = browser
+        .post(
+            "/language",
+            &[
+                ("csrf", &csrf),
+                ("lang", "zh-CN"),
+                ("back", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&headers), "/");
+}
