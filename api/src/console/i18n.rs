@@ -195,14 +195,19 @@ mod tests {
     #[test]
     fn every_status_rule_and_action_shown_has_its_text() {
         use ipdr_domain::case::deadlines::DeadlineRule;
+        use ipdr_domain::case::identifiers::IdDocumentKind;
         use ipdr_domain::case::lifecycle::ActionKind;
-        use ipdr_domain::case::{CaseStatus, Route, Side};
+        use ipdr_domain::case::{CaseStatus, IpType, PartyKind, Route, Side, Track};
         let [zh, _] = &*CATALOGUES;
         let mut names: Vec<String> = Vec::new();
         names.extend(CaseStatus::ALL.iter().map(|s| format!("status.{s}")));
         names.extend(DeadlineRule::ALL.iter().map(|r| format!("rule.{r}")));
         names.extend(Route::ALL.iter().map(|r| format!("route.{r}")));
         names.extend(Side::ALL.iter().map(|s| format!("side.{s}")));
+        names.extend(Track::ALL.iter().map(|t| format!("track.{t}")));
+        names.extend(IpType::ALL.iter().map(|t| format!("ip_type.{t}")));
+        names.extend(PartyKind::ALL.iter().map(|k| format!("party_kind.{k}")));
+        names.extend(IdDocumentKind::ALL.iter().map(|k| format!("id_type.{k}")));
         names.extend(
             ActionKind::ALL
                 .iter()

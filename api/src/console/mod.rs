@@ -40,8 +40,22 @@ pub fn mount(route: Route) -> Route {
         .at("/logout", post(pages::login::logout).around(guard))
         .at("/language", post(pages::language).around(guard))
         .at("/cases", get(pages::cases::list).around(guard))
+        .at(
+            "/cases/new",
+            get(pages::intake::show)
+                .post(pages::intake::submit)
+                .around(guard),
+        )
         .at("/cases/:id", get(pages::case::show).around(guard))
-        .at("/cases/:id/act", post(pages::case::act).around(guard))
+        .at("/cases/:id/act", post(pages::actions::act).around(guard))
+        .at(
+            "/cases/:id/agreement",
+            post(pages::agreement::record).around(guard),
+        )
+        .at(
+            "/cases/:id/signatures",
+            post(pages::agreement::sign).around(guard),
+        )
         .at(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
 }
 

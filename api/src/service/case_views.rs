@@ -73,8 +73,7 @@ pub async fn offered_actions(
     caller: &Principal,
     detail: &CaseDetail,
 ) -> AppResult<Vec<ActionKind>> {
-    let reference = case_ref(&state.db, caller, &detail.case).await?;
-    if authorize(caller, Action::Update, &Resource::Case(reference)) != Decision::Allow {
+    if !may_update(state, caller, detail).await? {
         return Ok(Vec::new());
     }
     let effective = detail
@@ -82,6 +81,19 @@ pub async fn offered_actions(
         .as_ref()
         .is_some_and(|a| a.effective_at.is_some());
     Ok(lifecycle::offered(&detail.case.facts(effective)))
+}
+
+/// Whether the policy lets `caller` change the case of `detail` at all.
+///
+/// # Errors
+/// `Internal`.
+pub async fn may_update(
+    state: &AppState,
+    caller: &Principal,
+    detail: &CaseDetail,
+) -> AppResult<bool> {
+    let reference = case_ref(&state.db, caller, &detail.case).await?;
+    Ok(authorize(caller, Action::Update, &Resource::Case(reference)) == Decision::Allow)
 }
 
 /// [`detail_in`] on the database, for a case just read or changed.
@@ -124,6 +136,24 @@ pub async fn open(
     may_open(caller)?;
     let case = open_in(db, state, caller, draft, organization_id).await?;
     detail_in(db, state, caller, case).await
+}
+
+/// Opens a dispute as a `submitted` case in its own unit of work (see [`open_in`]): the shape
+/// of a caller that has no idempotency key to honour (the console).
+///
+/// # Errors
+/// `Forbidden`; `Invalid` naming the fields at fault; `Internal`.
+pub async fn open_new(
+    state: &AppState,
+    caller: &Principal,
+    draft: &CaseDraft,
+    organization_id: Option<OrganizationId>,
+) -> AppResult<Case> {
+    may_open(caller)?;
+    let txn = ipdr_persistence::begin_write(&state.db).await?;
+    let case = open_in(&txn, state, caller, draft, organization_id).await?;
+    crate::service::unit_of_work::commit(txn).await?;
+    Ok(case)
 }
 
 /// Which cases to list; `None` means any.

@@ -11,10 +11,11 @@ use ipdr_domain::event::EventKind;
 use ipdr_persistence::begin_write;
 use ipdr_persistence::repo::cases::settlement_agreement;
 
-use crate::service::cases::{apply_in, event, load_for_update, save};
+use crate::service::cases::{apply_in, authorized, event, load_for_update, save};
 use crate::service::error::AppError;
 use crate::service::unit_of_work::commit;
 use crate::state::AppState;
+use ipdr_domain::access::Action;
 
 /// Records or replaces the agreement of a case in mediation that no one has signed yet.
 ///
@@ -116,4 +117,35 @@ pub async fn sign(
         .ok_or_else(|| AppError::missing("the settlement agreement just signed"))?;
     commit(txn).await?;
     Ok((saved, stored))
+}
+
+/// [`record`] for a caller the policy must let change the case first (the console).
+///
+/// # Errors
+/// `NotFound`, `Forbidden`, then as [`record`].
+pub async fn record_as(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    content: &AgreementContent,
+) -> Result<(Case, SettlementAgreement), AppError> {
+    authorized(state, caller, id, Action::Update).await?;
+    record(state, caller, id, if_match, content).await
+}
+
+/// [`sign`] for a caller the policy must let change the case first (the console).
+///
+/// # Errors
+/// `NotFound`, `Forbidden`, then as [`sign`].
+pub async fn sign_as(
+    state: &AppState,
+    caller: &Principal,
+    id: CaseId,
+    if_match: Option<i64>,
+    signer: Signer,
+    method: SignatureMethod,
+) -> Result<(Case, SettlementAgreement), AppError> {
+    authorized(state, caller, id, Action::Update).await?;
+    sign(state, caller, id, if_match, signer, method).await
 }

@@ -442,3 +442,178 @@ async fn the_console_speaks_chinese_by_default_and_english_when_asked() {
         .await;
     assert_eq!(location(&headers), "/");
 }
+
+#[tokio::test]
+async fn a_mediator_takes_in_a_dispute_through_the_form_with_every_fault_named_and_the_input_kept()
+{
+    let app = TestApp::spawn().await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let browser = Browser::new(&app, "zh-CN");
+    browser.sign_in("mediator1", USER_PASSWORD).await;
+    let (status, _, page) = browser.get("/cases/new").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&page, "csrf");
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("track", "people"),
+        ("ip_type", "invention_patent"),
+        ("right", "201080063196.9"),
+        ("right_title", "一种通信方法"),
+        ("claims", "停止侵权\n赔偿损失人民币10万元"),
+        ("amount", "100000"),
+        ("city", "大连"),
+        ("p0_kind", "organization"),
+        ("p0_name", "华为技术有限公司"),
+        ("p0_credit_code", "914403001922038216"),
+        ("p1_kind", "person"),
+        ("p1_name", ""),
+        ("p1_id_type", "resident_id"),
+        ("p1_id_number", "110105194912310021"),
+    ];
+
+    let (status, _, invalid) = browser.post("/cases/new", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid.contains("存在问题"), "an error summary");
+    for field in ["parties-1-name", "parties-1-id-number"] {
+        assert!(
+            invalid.contains(&format!("href=\"#{field}\"")),
+            "{field} in the summary: {invalid}"
+        );
+        assert!(
+            invalid.contains(&format!("id=\"{field}-error\"")),
+            "{field} has its message"
+        );
+    }
+    assert!(
+        invalid.contains("value=\"201080063196.9\"") && invalid.contains("华为技术有限公司"),
+        "input kept"
+    );
+    let count = "SELECT CAST(COUNT(*) AS TEXT) FROM cases";
+    assert_eq!(app.query_strings(count).await, ["0"], "nothing stored");
+
+    form[12] = ("p1_name", "张三");
+    form[14] = ("p1_id_number", "11010519491231002X");
+    let (status, headers, _) = browser.post("/cases/new", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let path = location(&headers).to_owned();
+    let id = path.strip_prefix("/cases/").unwrap();
+    let case = app
+        .get_json(&format!("/api/v1/cases/{id}"), Some(&mediator.token))
+        .await;
+    assert_eq!(case["status"], "submitted");
+    assert_eq!(case["parties"][1]["name"], "张三");
+    assert_eq!(case["amount_fen"], 10_000_000);
+    assert_eq!(app.query_strings(count).await, ["1"]);
+    let record = app
+        .audit_records()
+        .await
+        .into_iter()
+        .rfind(|r| r.action == "open_case")
+        .unwrap();
+    assert_eq!(record.actor, Some(format!("account:{}", mediator.id)));
+    assert_eq!(record.object, format!("/api/v1/cases/{id}"));
+    let (status, _, shown) = browser.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        shown.contains("张三") && shown.contains("已提交"),
+        "{shown}"
+    );
+
+    // An administrator may not open cases: no form for them.
+    let admin = Browser::new(&app, "zh-CN");
+    admin.sign_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!(admin.get("/cases/new").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_mediator_runs_a_submitted_dispute_to_a_settled_agreement_in_the_console_only() {
+    let app = TestApp::spawn().await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let case = app.open_case(&mediator.token, &dispute()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let page_path = format!("/cases/{id}");
+    let browser = Browser::new(&app, "en");
+    browser.sign_in("mediator1", USER_PASSWORD).await;
+
+    // Each step is a form of the page as it is now; each answers 303 back to the case.
+    let step = async |path: &str, fields: &[(&str, &str)]| {
+        let (_, _, page) = browser.get(&page_path).await;
+        let (csrf, version) = (hidden(&page, "csrf"), hidden(&page, "version"));
+        let mut form = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+        form.extend_from_slice(fields);
+        let (status, _, body) = browser.post(&format!("/cases/{id}{path}"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path} {fields:?}: {body}");
+    };
+    step("/act", &[("action", "accept_case")]).await;
+    step(
+        "/act",
+        &[("action", "record_consent"), ("consent", "given")],
+    )
+    .await;
+    step("/act", &[("action", "start_mediation")]).await;
+    let (_, _, page) = browser.get(&page_path).await;
+    assert!(page.contains("Record the agreement") && !page.contains("Record a signature"));
+    step(
+        "/agreement",
+        &[
+            ("text", "甲方停止销售侵权产品，并于30日内支付10万元。"),
+            ("terms", "停止销售\n支付10万元"),
+        ],
+    )
+    .await;
+    let (_, _, page) = browser.get(&page_path).await;
+    for signer in ["party-1", "party-2", "mediator"] {
+        assert!(
+            page.contains(&format!("value=\"{signer}\"")),
+            "{signer} may sign"
+        );
+    }
+    step("/signatures", &[("signer", "party-1"), ("method", "seal")]).await;
+    // Signed once, the text is frozen: its form is no longer offered (R6).
+    let (_, _, page) = browser.get(&page_path).await;
+    assert!(!page.contains("Record the agreement") && !page.contains("value=\"party-1\""));
+    step(
+        "/signatures",
+        &[("signer", "party-2"), ("method", "fingerprint")],
+    )
+    .await;
+    step(
+        "/signatures",
+        &[("signer", "mediator"), ("method", "signature")],
+    )
+    .await;
+
+    let settled = app
+        .get_json(&format!("/api/v1/cases/{id}"), Some(&mediator.token))
+        .await;
+    assert_eq!(settled["status"], "settled");
+    let (_, _, page) = browser.get(&page_path).await;
+    assert!(
+        page.contains("The agreement is in effect") && page.contains("Settled"),
+        "{page}"
+    );
+    assert!(!page.contains("Record a signature"));
+    // R8: the 30-day window to apply for confirmation is on the page with what is left of it.
+    assert!(page.contains("R8"), "{page}");
+    let operations: Vec<_> = app
+        .audit_records()
+        .await
+        .into_iter()
+        .filter(|r| r.actor == Some(format!("account:{}", mediator.id)))
+        .filter(|r| r.outcome == "succeeded" && r.action != "login")
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(
+        operations,
+        [
+            "open_case",
+            "accept_case",
+            "record_consent",
+            "start_mediation",
+            "record_settlement_agreement",
+            "sign_settlement_agreement",
+            "sign_settlement_agreement",
+            "sign_settlement_agreement"
+        ]
+    );
+}

@@ -154,6 +154,14 @@ pub fn check_signature(
     Ok(required.iter().all(|r| *r == signer || signed.contains(r)))
 }
 
+/// The signers still to sign: every required one (R6) not among `signed`, in order.
+pub fn unsigned(parties: &[Party], signed: &[Signer]) -> Vec<Signer> {
+    required_signers(parties)
+        .into_iter()
+        .filter(|s| !signed.contains(s))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +242,38 @@ mod tests {
         );
         let err = AgreementContent::parse("协议", &[String::new()], false).unwrap_err();
         assert_eq!(err.0[0].field, "terms[0]");
+    }
+
+    #[test]
+    fn the_unsigned_are_the_required_signers_not_yet_signed() {
+        use crate::case::intake::Party;
+        use crate::case::{PartyKind, Side};
+        let party = |number| Party {
+            number,
+            side: Side::Applicant,
+            kind: PartyKind::Organization,
+            name: "甲".into(),
+            identity: None,
+            credit_code: None,
+            phone: None,
+            address: None,
+            agents: Vec::new(),
+        };
+        let parties = [party(1), party(2)];
+        assert_eq!(
+            unsigned(&parties, &[]),
+            [Signer::Party(1), Signer::Party(2), Signer::Mediator]
+        );
+        assert_eq!(
+            unsigned(&parties, &[Signer::Mediator, Signer::Party(1)]),
+            [Signer::Party(2)]
+        );
+        assert_eq!(
+            unsigned(
+                &parties,
+                &[Signer::Party(2), Signer::Party(1), Signer::Mediator]
+            ),
+            []
+        );
     }
 }

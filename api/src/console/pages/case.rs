@@ -4,29 +4,33 @@
 //! token and the case's version (a stale form shows the case as it is now).
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Form, Path};
+use poem::web::Path;
 use poem::{Request, Response, handler};
-use serde::Deserialize;
 
 use super::errors;
 use crate::console::layout::{error_summary, page};
 use crate::console::{Ctx, Lang, see_other};
 use crate::service::case_views::{self, CaseDetail};
+use crate::service::deadlines;
 use crate::service::error::AppError;
-use crate::service::{cases, deadlines};
-use ipdr_domain::case::lifecycle::{ActionKind, CaseAction, Reason};
+use ipdr_domain::CaseId;
+use ipdr_domain::case::lifecycle::ActionKind;
 use ipdr_domain::case::stored::CaseEvent;
-use ipdr_domain::case::{Performance, Route, Side};
-use ipdr_domain::{CaseId, Invalid, ValidationErrors};
+use ipdr_domain::case::{Route, Side};
 
 /// What the page shows above the case after an attempt: the problem, and the input kept.
 #[derive(Default)]
-struct Attempt {
-    errors: Vec<(String, String)>,
-    notice: Option<String>,
+pub struct Attempt {
+    pub errors: Vec<(String, String)>,
+    pub notice: Option<String>,
     /// The action whose form is reopened with the input kept.
-    action: Option<ActionKind>,
-    reason: String,
+    pub action: Option<ActionKind>,
+    /// Another form reopened (`record_settlement_agreement`).
+    pub action_name: Option<&'static str>,
+    pub reason: String,
+    /// The agreement's text and terms as typed.
+    pub text: String,
+    pub terms: String,
 }
 
 #[handler]
@@ -44,7 +48,7 @@ pub async fn show(req: &Request, Path(id): Path<String>) -> Response {
     render(&ctx, CaseId::from(id), StatusCode::OK, Attempt::default()).await
 }
 
-async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> Response {
+pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> Response {
     let Some(session) = &ctx.session else {
         return see_other("/login");
     };
@@ -55,6 +59,10 @@ async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> 
     };
     let offered = match case_views::offered_actions(&ctx.state, caller, &detail).await {
         Ok(offered) => offered,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let may_change = match case_views::may_update(&ctx.state, caller, &detail).await {
+        Ok(may) => may,
         Err(e) => return errors::for_error(ctx, &e),
     };
     let left = match deadlines::left(&ctx.state, &detail.deadlines, detail.today).await {
@@ -78,7 +86,7 @@ async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> 
         (error_summary(ctx, &attempt.errors))
         dl.summary {
             dt { (lang.t("cases.status")) } dd #case-status { (lang.name("status", case.status.as_str())) }
-            dt { (lang.t("cases.ip_type")) } dd { (case.ip_type.as_str()) }
+            dt { (lang.t("cases.ip_type")) } dd { (lang.name("ip_type", case.ip_type.as_str())) }
             dt { (lang.t("case.right")) } dd { (case.right) @if let Some(t) = &case.right_title { " " (t) } }
             dt { (lang.t("cases.opened")) } dd { (lang.time(case.created_at)) }
             dt { (lang.t("case.version")) } dd { (case.version) }
@@ -88,6 +96,7 @@ async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> 
         ul { @for claim in &case.claims { li { (claim) } } }
         (deadline_table(lang, &detail, &left))
         (actions(ctx, session.csrf_token(), &detail, &offered, &attempt))
+        (super::agreement::section(ctx, session.csrf_token(), &detail, may_change, &attempt))
         @if let Some(events) = &timeline { (timeline_table(lang, events)) }
     };
     page(ctx, status, &title, body)
@@ -248,165 +257,5 @@ fn actions(
                 }
             }
         }
-    }
-}
-
-/// A posted action form.
-#[derive(Deserialize)]
-pub struct ActForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    consent: String,
-    #[serde(default)]
-    side: String,
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    route_arbitration: Option<String>,
-    #[serde(default)]
-    route_administrative: Option<String>,
-    #[serde(default)]
-    route_litigation: Option<String>,
-}
-
-/// The form as a lifecycle action (the reason's faults named on the form's own field).
-fn parse(form: &ActForm, kind: ActionKind) -> Result<CaseAction, ValidationErrors> {
-    let field = format!("reason-{kind}");
-    let reason = || Reason::parse(&form.reason).map_err(|e| ValidationErrors::one(&field, e));
-    let choice = |name: &str, value: &str| {
-        ValidationErrors::one(
-            name,
-            Invalid::new("required", format!("choose one: {value}")),
-        )
-    };
-    Ok(match kind {
-        ActionKind::Accept => CaseAction::Accept,
-        ActionKind::Decline => CaseAction::Decline { reason: reason()? },
-        ActionKind::RecordConsent => CaseAction::RecordConsent {
-            consent: match form.consent.as_str() {
-                "given" => true,
-                "refused" => false,
-                _ => return Err(choice("consent", "given, refused")),
-            },
-        },
-        ActionKind::StartMediation => CaseAction::StartMediation,
-        ActionKind::Fail => {
-            let routes = [
-                (Route::Arbitration, &form.route_arbitration),
-                (Route::Administrative, &form.route_administrative),
-                (Route::Litigation, &form.route_litigation),
-            ]
-            .into_iter()
-            .filter(|(_, on)| on.is_some())
-            .map(|(route, _)| route)
-            .collect();
-            CaseAction::Fail {
-                reason: reason()?,
-                routes,
-            }
-        }
-        ActionKind::Withdraw => CaseAction::Withdraw {
-            by: Side::parse(&form.side).ok_or_else(|| choice("side", "applicant, respondent"))?,
-            reason: reason()?,
-        },
-        ActionKind::RecordPerformance => CaseAction::RecordPerformance {
-            outcome: Performance::parse(&form.outcome)
-                .ok_or_else(|| choice("outcome", "performed, breached"))?,
-            note: None,
-        },
-        ActionKind::ReopenMediation => CaseAction::ReopenMediation { reason: reason()? },
-        ActionKind::Close => CaseAction::Close,
-        // Not offered: they happen on their own.
-        ActionKind::Settle | ActionKind::ReturnToCourt => {
-            return Err(choice("action", "an offered action"));
-        }
-    })
-}
-
-/// Takes an offered action, as the API's lifecycle operations do (same audit record).
-#[handler]
-pub async fn act(req: &Request, Path(id): Path<String>, Form(form): Form<ActForm>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
-    };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(&form.csrf) {
-        return errors::forbidden(&ctx);
-    }
-    let (Ok(uuid), Some(kind)) = (uuid::Uuid::parse_str(&id), ActionKind::parse(&form.action))
-    else {
-        return errors::not_found(&ctx);
-    };
-    let id = CaseId::from(uuid);
-    let lang = ctx.lang;
-    let action = match parse(&form, kind) {
-        Ok(action) => action,
-        Err(invalid) => {
-            let attempt = Attempt {
-                errors: invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect(),
-                action: Some(kind),
-                reason: form.reason.clone(),
-                notice: None,
-            };
-            return render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await;
-        }
-    };
-    let version = form.version.parse::<i64>().ok();
-    let object = format!("/api/v1/cases/{id}");
-    let (done, _) = crate::audit::acting(
-        ctx.acting(session, kind.as_str(), object),
-        cases::act(&ctx.state, &session.principal, id, version, &action),
-    )
-    .await;
-    match done {
-        Ok(_) => see_other(&format!("/cases/{id}")),
-        Err(AppError::Stale { .. }) => {
-            let attempt = Attempt {
-                notice: Some(lang.t("errors.stale").to_owned()),
-                ..Attempt::default()
-            };
-            render(&ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Refused { refusal, .. }) => {
-            let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
-            let attempt = Attempt {
-                errors: vec![(
-                    format!("action-{kind}"),
-                    format!("{}{rule}", refusal.message),
-                )],
-                action: Some(kind),
-                reason: form.reason.clone(),
-                notice: None,
-            };
-            render(&ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Invalid(invalid)) => {
-            let attempt = Attempt {
-                errors: invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect(),
-                action: Some(kind),
-                reason: form.reason.clone(),
-                notice: None,
-            };
-            render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
-        }
-        Err(e) => errors::for_error(&ctx, &e),
     }
 }

@@ -46,7 +46,7 @@ pub fn table(lang: Lang, cases: &[Case]) -> Markup {
                             }
                         } }
                         td { (lang.name("status", case.status.as_str())) }
-                        td { (case.ip_type.as_str()) }
+                        td { (lang.name("ip_type", case.ip_type.as_str())) }
                         td { (case.right) @if let Some(title) = &case.right_title { " " (title) } }
                         td { (lang.time(case.created_at)) }
                     }
@@ -86,7 +86,9 @@ pub async fn list(req: &Request, Query(filter): Query<Filter>) -> Response {
         let q: String = url::form_urlencoded::byte_serialize(filter.q.trim().as_bytes()).collect();
         format!("/cases?status={status}&q={q}&after={after}")
     });
+    let may_open = case_views::may_open(&session.principal).is_ok();
     let body = html! {
+        @if may_open { p { a href="/cases/new" { (lang.t("intake.link")) } } }
         form method="get" action="/cases" role="search" {
             fieldset {
                 legend { (lang.t("cases.filter")) }

@@ -1,8 +1,11 @@
 //! One module per page.
+pub mod actions;
+pub mod agreement;
 pub mod case;
 pub mod cases;
 pub mod errors;
 pub mod home;
+pub mod intake;
 pub mod login;
 
 use poem::web::Form;
