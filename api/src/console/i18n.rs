@@ -194,6 +194,9 @@ mod tests {
 
     #[test]
     fn every_status_rule_and_action_shown_has_its_text() {
+        use ipdr_domain::case::confirmation::{
+            ApplicationActionKind, ApplicationStatus, RefusalGround,
+        };
         use ipdr_domain::case::deadlines::DeadlineRule;
         use ipdr_domain::case::identifiers::IdDocumentKind;
         use ipdr_domain::case::lifecycle::ActionKind;
@@ -205,6 +208,23 @@ mod tests {
         names.extend(Route::ALL.iter().map(|r| format!("route.{r}")));
         names.extend(Side::ALL.iter().map(|s| format!("side.{s}")));
         names.extend(Track::ALL.iter().map(|t| format!("track.{t}")));
+        names.extend(
+            ApplicationStatus::ALL
+                .iter()
+                .map(|s| format!("appstatus.{s}")),
+        );
+        names.extend(RefusalGround::ALL.iter().map(|g| format!("ground.{g}")));
+        names.extend(
+            [
+                ApplicationActionKind::Accept,
+                ApplicationActionKind::RefuseAcceptance,
+                ApplicationActionKind::Extend,
+                ApplicationActionKind::Confirm,
+                ApplicationActionKind::Refuse,
+            ]
+            .iter()
+            .map(|k| format!("decision.{k}")),
+        );
         names.extend(IpType::ALL.iter().map(|t| format!("ip_type.{t}")));
         names.extend(PartyKind::ALL.iter().map(|k| format!("party_kind.{k}")));
         names.extend(IdDocumentKind::ALL.iter().map(|k| format!("id_type.{k}")));

@@ -29,6 +29,7 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                             @if let Some(session) = &ctx.session {
                                 li { a href="/" { (lang.t("nav.home")) } }
                                 li { a href="/cases" { (lang.t("nav.cases")) } }
+                                li { a href="/applications" { (lang.t("nav.applications")) } }
                                 li {
                                     form.inline method="post" action="/language" {
                                         input type="hidden" name="csrf" value=(session.csrf_token());

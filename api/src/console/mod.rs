@@ -56,6 +56,22 @@ pub fn mount(route: Route) -> Route {
             "/cases/:id/signatures",
             post(pages::agreement::sign).around(guard),
         )
+        .at(
+            "/cases/:id/confirmation",
+            post(pages::confirmation::apply).around(guard),
+        )
+        .at(
+            "/applications",
+            get(pages::confirmation::inbox).around(guard),
+        )
+        .at(
+            "/applications/:id",
+            get(pages::confirmation::show).around(guard),
+        )
+        .at(
+            "/applications/:id/decide",
+            post(pages::confirmation::decide).around(guard),
+        )
         .at(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
 }
 

@@ -3,7 +3,10 @@
 //! The changes themselves are in [`super::confirmations`].
 use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
-use ipdr_domain::case::confirmation::{Application, ApplicationAction, ApplicationStatus};
+use ipdr_domain::case::confirmation::review;
+use ipdr_domain::case::confirmation::{
+    Application, ApplicationAction, ApplicationActionKind, ApplicationStatus,
+};
 use ipdr_domain::case::deadlines::DeadlineRule;
 use ipdr_domain::case::stored::{CaseDeadline, SettlementAgreement};
 use ipdr_domain::investigator::stored::Opinion;
@@ -36,6 +39,9 @@ pub struct ApplicationDetail {
     pub agreement: Option<SettlementAgreement>,
     /// The technical opinions the caller may read (R23).
     pub opinions: Vec<Opinion>,
+    /// The decisions the caller may take on it now: the review's (R10, R13) when the policy
+    /// lets the caller decide, else none.
+    pub decisions: Vec<ApplicationActionKind>,
 }
 
 /// `applications` with their own R10 deadlines, read in one query.
@@ -203,9 +209,19 @@ pub async fn get(
         Err(AppError::NotFound) => vec![],
         Err(e) => return Err(e),
     };
+    let resource = Resource::Application {
+        case: reference,
+        court_id: application.court_id,
+    };
+    let decisions = if authorize(caller, Action::Decide, &resource) == Decision::Allow {
+        review::decisions(&application.state(), state.clock.today())
+    } else {
+        Vec::new()
+    };
     Ok(ApplicationDetail {
         entry: entry(state, application).await?,
         agreement,
         opinions,
+        decisions,
     })
 }

@@ -617,3 +617,132 @@ async fn a_mediator_runs_a_submitted_dispute_to_a_settled_agreement_in_the_conso
         ]
     );
 }
+
+#[tokio::test]
+async fn the_mediator_applies_for_confirmation_and_the_court_accepts_and_confirms_in_the_console() {
+    let app = TestApp::spawn().await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let admin = app.admin_token().await;
+    let court = app
+        .create_organization("DLMID", "court", Some("intermediate"))
+        .await;
+    let court_id = court["id"].as_str().unwrap().to_owned();
+    let set = app
+        .put(
+            &format!("/api/v1/organizations/{court_id}/jurisdiction"),
+            &admin,
+            &json!({ "areas": ["大连"], "ip_types": ["invention_patent"] }),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    app.create_user_in("judge1", "court", &court_id).await;
+    app.create_user("judge2", "court").await;
+    let case = app.case_in_mediation(&mediator.token).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.settle(&mediator.token, &id).await["status"], "settled");
+
+    let desk = Browser::new(&app, "en");
+    desk.sign_in("mediator1", USER_PASSWORD).await;
+    let (_, _, page) = desk.get(&format!("/cases/{id}")).await;
+    assert!(
+        page.contains(&format!("option value=\"{court_id}\"")),
+        "the eligible court is offered"
+    );
+    let csrf = hidden(&page, "csrf");
+    let (status, headers, body) = desk
+        .post(
+            &format!("/cases/{id}/confirmation"),
+            &[
+                ("csrf", &csrf),
+                ("court", &court_id),
+                ("consent_1", "on"),
+                ("consent_2", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let application_path = location(&headers).to_owned();
+
+    let judge = Browser::new(&app, "en");
+    judge.sign_in("judge1", USER_PASSWORD).await;
+    let (_, _, inbox) = judge.get("/applications").await;
+    assert!(
+        inbox.contains(&application_path),
+        "in the court's inbox: {inbox}"
+    );
+    let (_, _, page) = judge.get(&application_path).await;
+    assert!(
+        page.contains("value=\"accept_application\"")
+            && page.contains("value=\"refuse_acceptance\"")
+    );
+    assert!(
+        !page.contains("value=\"confirm_agreement\""),
+        "not before acceptance"
+    );
+    assert!(page.contains("The agreement under review"));
+    let decide = format!("{application_path}/decide");
+    let csrf = hidden(&page, "csrf");
+    let version = hidden(&page, "version");
+    let (status, _, _) = judge
+        .post(
+            &decide,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("decision", "accept_application"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = judge.get(&application_path).await;
+    assert!(
+        page.contains("value=\"confirm_agreement\"")
+            && page.contains("value=\"refuse_confirmation\"")
+    );
+    let version = hidden(&page, "version");
+    // A refusal must name its R13 ground; a ruling needs its number and date.
+    let (status, _, invalid) = judge
+        .post(
+            &decide,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("decision", "confirm_agreement"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid.contains("href=\"#ruling_number\"") && invalid.contains("href=\"#ruling_date\"")
+    );
+    let date = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive()
+        .to_string();
+    let (status, _, body) = judge
+        .post(
+            &decide,
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("decision", "confirm_agreement"),
+                ("ruling_number", "(2026)辽02民特1号"),
+                ("ruling_date", &date),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let confirmed = app
+        .get_json(&format!("/api/v1/cases/{id}"), Some(&mediator.token))
+        .await;
+    assert_eq!(confirmed["enforceable"], true, "{confirmed}");
+    let (_, _, page) = judge.get(&application_path).await;
+    assert!(page.contains("Confirmed") && page.contains("(2026)辽02民特1号"));
+
+    // Another court sees nothing of it.
+    let other = Browser::new(&app, "en");
+    other.sign_in("judge2", USER_PASSWORD).await;
+    assert_eq!(other.get(&application_path).await.0, StatusCode::NOT_FOUND);
+    let (_, _, inbox) = other.get("/applications").await;
+    assert!(!inbox.contains(&application_path));
+}

@@ -65,6 +65,23 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
         Ok(may) => may,
         Err(e) => return errors::for_error(ctx, &e),
     };
+    // R8: a settled case with an effective agreement may be sent for confirmation; the
+    // domain decides the rest when the form is sent.
+    let confirmable = may_change
+        && detail.case.status == ipdr_domain::case::CaseStatus::Settled
+        && !detail.case.enforceable
+        && detail
+            .agreement
+            .as_ref()
+            .is_some_and(|a| a.effective_at.is_some());
+    let courts = if confirmable {
+        match crate::service::application_views::eligible_courts(&ctx.state, caller, id).await {
+            Ok(courts) => Some(courts),
+            Err(e) => return errors::for_error(ctx, &e),
+        }
+    } else {
+        None
+    };
     let left = match deadlines::left(&ctx.state, &detail.deadlines, detail.today).await {
         Ok(left) => left,
         Err(e) => return errors::for_error(ctx, &e),
@@ -97,6 +114,9 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
         (deadline_table(lang, &detail, &left))
         (actions(ctx, session.csrf_token(), &detail, &offered, &attempt))
         (super::agreement::section(ctx, session.csrf_token(), &detail, may_change, &attempt))
+        @if let Some(courts) = &courts {
+            (super::confirmation::apply_section(ctx, session.csrf_token(), &detail, courts))
+        }
         @if let Some(events) = &timeline { (timeline_table(lang, events)) }
     };
     page(ctx, status, &title, body)

@@ -3,6 +3,7 @@ pub mod actions;
 pub mod agreement;
 pub mod case;
 pub mod cases;
+pub mod confirmation;
 pub mod errors;
 pub mod home;
 pub mod intake;

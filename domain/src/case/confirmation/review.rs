@@ -258,6 +258,43 @@ pub fn apply(
     }
 }
 
+/// The decisions a court may take now on an application in `state` (R10, R13): each one the
+/// machine allows on `today` with well-formed input. Withdrawal is the applicants' and voiding
+/// the platform's; neither is offered to the court.
+pub fn decisions(state: &ApplicationState, today: NaiveDate) -> Vec<ApplicationActionKind> {
+    let reason = || Reason::parse("-").ok();
+    let (Some(reason), Ok(approver), Ok(ruling)) = (
+        reason(),
+        Approver::parse("-"),
+        RulingNumber::parse("(2026)辽02民特1号"),
+    ) else {
+        return Vec::new();
+    };
+    let samples = [
+        ApplicationAction::Accept,
+        ApplicationAction::RefuseAcceptance {
+            reason: reason.clone(),
+        },
+        ApplicationAction::Extend {
+            approved_by: approver,
+            reason,
+        },
+        ApplicationAction::Confirm {
+            ruling_number: ruling,
+            ruling_date: today,
+        },
+        ApplicationAction::Refuse {
+            ground: RefusalGround::UnclearContent,
+            reason: None,
+        },
+    ];
+    samples
+        .iter()
+        .filter(|action| apply(state, action, today).is_ok())
+        .map(ApplicationAction::kind)
+        .collect()
+}
+
 /// R10: an extension of the review and who approved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extension {

@@ -433,3 +433,35 @@ fn admin_tracks_have_three_working_days_to_accept() {
     );
     assert_eq!(acceptance_period(Track::People), Period::CalendarDays(3));
 }
+
+#[test]
+fn a_court_is_offered_only_the_decisions_the_review_allows_now() {
+    use super::review::{ApplicationState, decisions};
+    use ApplicationActionKind as K;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let state = |status, extended| ApplicationState {
+        status,
+        extended,
+        accepted_on: Some(today),
+    };
+    assert_eq!(
+        decisions(&state(ApplicationStatus::Submitted, false), today),
+        [K::Accept, K::RefuseAcceptance]
+    );
+    assert_eq!(
+        decisions(&state(ApplicationStatus::Accepted, false), today),
+        [K::Extend, K::Confirm, K::Refuse]
+    );
+    // R10: extended once, not twice.
+    assert_eq!(
+        decisions(&state(ApplicationStatus::Accepted, true), today),
+        [K::Confirm, K::Refuse]
+    );
+    for done in [
+        ApplicationStatus::Confirmed,
+        ApplicationStatus::Refused,
+        ApplicationStatus::Withdrawn,
+    ] {
+        assert_eq!(decisions(&state(done, false), today), []);
+    }
+}
