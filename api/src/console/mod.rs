@@ -189,6 +189,33 @@ impl Ctx {
     }
 }
 
+/// The context of a page for a signed-in caller, or the answer to give instead: the sign-in
+/// page, or the error page when the context cannot be read.
+///
+/// # Errors
+/// The response to send instead.
+pub async fn signed_in(req: &Request) -> Result<(Ctx, Session), Response> {
+    let ctx = Ctx::load(req).await.map_err(|e| pages::errors::bare(&e))?;
+    match ctx.session.clone() {
+        Some(session) => Ok((ctx, session)),
+        None => Err(see_other("/login")),
+    }
+}
+
+/// [`signed_in`] for a posted form, which must carry the session's CSRF token: without it, or
+/// with another, the answer is 403 and nothing changes.
+///
+/// # Errors
+/// The response to send instead.
+pub async fn form_of(req: &Request, csrf: &str) -> Result<(Ctx, Session), Response> {
+    let ctx = Ctx::load(req).await.map_err(|e| pages::errors::bare(&e))?;
+    match ctx.session.clone() {
+        None => Err(see_other("/login?why=ended")),
+        Some(session) if !session.accepts(csrf) => Err(pages::errors::forbidden(&ctx)),
+        Some(session) => Ok((ctx, session)),
+    }
+}
+
 /// A cookie of this console: HttpOnly, SameSite=Strict, the whole site, Secure over HTTPS.
 fn cookie(state: &AppState, name: &str, value: String) -> Cookie {
     let mut cookie = Cookie::new_with_str(name, value);

@@ -1,15 +1,13 @@
 //! Taking a lifecycle action from the case page: the form parsed into the domain's action,
 //! then the application layer, under the same audit record as the API's operation.
-use poem::http::StatusCode;
 use poem::web::{Form, Path};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::case::{Attempt, render};
+use super::case::{Attempt, again};
 use super::errors;
-use crate::console::{Ctx, see_other};
+use crate::console::{form_of, see_other};
 use crate::service::cases;
-use crate::service::error::AppError;
 use ipdr_domain::case::lifecycle::{ActionKind, CaseAction, Reason};
 use ipdr_domain::case::{Performance, Route, Side};
 use ipdr_domain::{CaseId, Invalid, ValidationErrors};
@@ -96,80 +94,34 @@ fn parse(form: &ActForm, kind: ActionKind) -> Result<CaseAction, ValidationError
 /// Takes an offered action, as the API's lifecycle operations do (same audit record).
 #[handler]
 pub async fn act(req: &Request, Path(id): Path<String>, Form(form): Form<ActForm>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, &form.csrf).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(&form.csrf) {
-        return errors::forbidden(&ctx);
-    }
     let (Ok(uuid), Some(kind)) = (uuid::Uuid::parse_str(&id), ActionKind::parse(&form.action))
     else {
         return errors::not_found(&ctx);
     };
     let id = CaseId::from(uuid);
-    let lang = ctx.lang;
+    let kept = Attempt {
+        action: Some(kind),
+        reason: form.reason.clone(),
+        ..Attempt::default()
+    };
+    let field = format!("action-{kind}");
     let action = match parse(&form, kind) {
         Ok(action) => action,
-        Err(invalid) => {
-            let attempt = Attempt {
-                errors: invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect(),
-                action: Some(kind),
-                reason: form.reason.clone(),
-                ..Attempt::default()
-            };
-            return render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await;
-        }
+        Err(invalid) => return again(&ctx, id, invalid.into(), field, kept).await,
     };
     let version = form.version.parse::<i64>().ok();
     let object = format!("/api/v1/cases/{id}");
     let (done, _) = crate::audit::acting(
-        ctx.acting(session, kind.as_str(), object),
+        ctx.acting(&session, kind.as_str(), object),
         cases::act(&ctx.state, &session.principal, id, version, &action),
     )
     .await;
     match done {
         Ok(_) => see_other(&format!("/cases/{id}")),
-        Err(AppError::Stale { .. }) => {
-            let attempt = Attempt {
-                notice: Some(lang.t("errors.stale").to_owned()),
-                ..Attempt::default()
-            };
-            render(&ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Refused { refusal, .. }) => {
-            let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
-            let attempt = Attempt {
-                errors: vec![(
-                    format!("action-{kind}"),
-                    format!("{}{rule}", refusal.message),
-                )],
-                action: Some(kind),
-                reason: form.reason.clone(),
-                ..Attempt::default()
-            };
-            render(&ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Invalid(invalid)) => {
-            let attempt = Attempt {
-                errors: invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect(),
-                action: Some(kind),
-                reason: form.reason.clone(),
-                ..Attempt::default()
-            };
-            render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
-        }
-        Err(e) => errors::for_error(&ctx, &e),
+        Err(e) => again(&ctx, id, e, field, kept).await,
     }
 }

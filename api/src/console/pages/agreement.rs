@@ -6,17 +6,15 @@ use poem::web::{Form, Path};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::case::{Attempt, render};
+use super::case::{Attempt, again};
 use super::errors;
-use crate::console::{Ctx, Lang, see_other};
+use crate::console::{Ctx, Lang, form_of, see_other};
 use crate::service::case_views::CaseDetail;
-use crate::service::error::AppError;
 use crate::service::settlement_agreements;
 use ipdr_domain::CaseId;
 use ipdr_domain::case::agreement::{
     AgreementContent, SignatureMethod, Signer, check_record, unsigned,
 };
-use poem::http::StatusCode;
 
 fn signer_name(lang: Lang, detail: &CaseDetail, signer: Signer) -> String {
     match signer {
@@ -160,40 +158,6 @@ pub struct SignForm {
     method: String,
 }
 
-/// What the form's change came to: back to the case, or the case again with the problem.
-async fn answered(ctx: &Ctx, id: CaseId, done: Result<(), AppError>, attempt: Attempt) -> Response {
-    match done {
-        Ok(()) => see_other(&format!("/cases/{id}")),
-        Err(AppError::Stale { .. }) => {
-            let attempt = Attempt {
-                notice: Some(ctx.lang.t("errors.stale").to_owned()),
-                ..Attempt::default()
-            };
-            render(ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Refused { refusal, .. }) => {
-            let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
-            let attempt = Attempt {
-                errors: vec![("agreement".to_owned(), format!("{}{rule}", refusal.message))],
-                ..attempt
-            };
-            render(ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Invalid(invalid)) => {
-            let attempt = Attempt {
-                errors: invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect(),
-                ..attempt
-            };
-            render(ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
-        }
-        Err(e) => errors::for_error(ctx, &e),
-    }
-}
-
 /// Records (or replaces, before anyone signed) the agreement.
 #[handler]
 pub async fn record(
@@ -201,16 +165,10 @@ pub async fn record(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, &form.csrf).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(&form.csrf) {
-        return errors::forbidden(&ctx);
-    }
     let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
         return errors::not_found(&ctx);
     };
@@ -230,31 +188,28 @@ pub async fn record(
     };
     let content = match AgreementContent::parse(&form.text, &terms, form.decides_right.is_some()) {
         Ok(content) => content,
-        Err(invalid) => return answered(&ctx, id, Err(invalid.into()), attempt).await,
+        Err(invalid) => return again(&ctx, id, invalid.into(), "text".to_owned(), attempt).await,
     };
     let version = form.version.parse::<i64>().ok();
     let object = format!("/api/v1/cases/{id}/agreement");
     let (done, _) = crate::audit::acting(
-        ctx.acting(session, "record_settlement_agreement", object),
+        ctx.acting(&session, "record_settlement_agreement", object),
         settlement_agreements::record_as(&ctx.state, &session.principal, id, version, &content),
     )
     .await;
-    answered(&ctx, id, done.map(|_| ()), attempt).await
+    match done {
+        Ok(_) => see_other(&format!("/cases/{id}")),
+        Err(e) => again(&ctx, id, e, "agreement".to_owned(), attempt).await,
+    }
 }
 
 /// Records one signature; the last one settles the case (R6).
 #[handler]
 pub async fn sign(req: &Request, Path(id): Path<String>, Form(form): Form<SignForm>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, &form.csrf).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(&form.csrf) {
-        return errors::forbidden(&ctx);
-    }
     let (Ok(uuid), Some(signer), Some(method)) = (
         uuid::Uuid::parse_str(&id),
         parse_signer(&form.signer),
@@ -266,9 +221,12 @@ pub async fn sign(req: &Request, Path(id): Path<String>, Form(form): Form<SignFo
     let version = form.version.parse::<i64>().ok();
     let object = format!("/api/v1/cases/{id}/agreement/signatures");
     let (done, _) = crate::audit::acting(
-        ctx.acting(session, "sign_settlement_agreement", object),
+        ctx.acting(&session, "sign_settlement_agreement", object),
         settlement_agreements::sign_as(&ctx.state, &session.principal, id, version, signer, method),
     )
     .await;
-    answered(&ctx, id, done.map(|_| ()), Attempt::default()).await
+    match done {
+        Ok(_) => see_other(&format!("/cases/{id}")),
+        Err(e) => again(&ctx, id, e, "agreement".to_owned(), Attempt::default()).await,
+    }
 }

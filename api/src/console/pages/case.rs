@@ -9,7 +9,7 @@ use poem::{Request, Response, handler};
 
 use super::errors;
 use crate::console::layout::{error_summary, page};
-use crate::console::{Ctx, Lang, see_other};
+use crate::console::{Ctx, Lang, see_other, signed_in};
 use crate::service::case_views::{self, CaseDetail};
 use crate::service::deadlines;
 use crate::service::error::AppError;
@@ -35,17 +35,67 @@ pub struct Attempt {
 
 #[handler]
 pub async fn show(req: &Request, Path(id): Path<String>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, _) = match signed_in(req).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    if ctx.session.is_none() {
-        return see_other("/login");
-    }
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return errors::not_found(&ctx);
     };
     render(&ctx, CaseId::from(id), StatusCode::OK, Attempt::default()).await
+}
+
+impl Attempt {
+    /// The case page again after a change failed with `error`, keeping what `self` kept: a
+    /// stale form with the notice and the case as it is now, a refusal (with its rule) on
+    /// `field`, invalid input by field. `Err` for what only the error page can show.
+    ///
+    /// # Errors
+    /// `error` itself when it is none of these.
+    pub fn after(
+        self,
+        lang: Lang,
+        error: AppError,
+        field: String,
+    ) -> Result<(StatusCode, Self), AppError> {
+        Ok(match error {
+            AppError::Stale { .. } => (
+                StatusCode::CONFLICT,
+                Self {
+                    notice: Some(lang.t("errors.stale").to_owned()),
+                    ..Self::default()
+                },
+            ),
+            AppError::Refused { refusal, .. } => {
+                let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
+                let errors = vec![(field, format!("{}{rule}", refusal.message))];
+                (StatusCode::CONFLICT, Self { errors, ..self })
+            }
+            AppError::Invalid(invalid) => {
+                let errors = invalid
+                    .0
+                    .into_iter()
+                    .map(|e| (e.field, e.message))
+                    .collect();
+                (StatusCode::UNPROCESSABLE_ENTITY, Self { errors, ..self })
+            }
+            other => return Err(other),
+        })
+    }
+}
+
+/// The case page again after a failed change (see [`Attempt::after`]).
+pub async fn again(
+    ctx: &Ctx,
+    id: CaseId,
+    error: AppError,
+    field: String,
+    kept: Attempt,
+) -> Response {
+    match kept.after(ctx.lang, error, field) {
+        Ok((status, attempt)) => render(ctx, id, status, attempt).await,
+        Err(e) => errors::for_error(ctx, &e),
+    }
 }
 
 pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt) -> Response {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::errors;
 use crate::console::layout::page;
-use crate::console::{Ctx, Lang, see_other};
+use crate::console::{Lang, signed_in};
 use crate::service::case_views::{self, CaseQuery};
 use crate::service::paging::PageRequest;
 use ipdr_domain::case::CaseStatus;
@@ -58,12 +58,9 @@ pub fn table(lang: Lang, cases: &[Case]) -> Markup {
 
 #[handler]
 pub async fn list(req: &Request, Query(filter): Query<Filter>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
-    };
-    let Some(session) = &ctx.session else {
-        return see_other("/login");
+    let (ctx, session) = match signed_in(req).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
     let lang = ctx.lang;
     let status = CaseStatus::parse(&filter.status);

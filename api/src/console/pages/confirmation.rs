@@ -9,10 +9,10 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::case::{Attempt, render};
+use super::case::{Attempt, again};
 use super::errors;
 use crate::console::layout::{error_summary, page};
-use crate::console::{Ctx, Lang, see_other};
+use crate::console::{Ctx, Lang, form_of, see_other, signed_in};
 use crate::service::application_views::{self, ApplicationEntry};
 use crate::service::case_views::CaseDetail;
 use crate::service::confirmations::{ApplicationRequest, Eligible};
@@ -61,16 +61,10 @@ pub async fn apply(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, form.get("csrf").map_or("", String::as_str)).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(form.get("csrf").map_or("", String::as_str)) {
-        return errors::forbidden(&ctx);
-    }
     let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
         return errors::not_found(&ctx);
     };
@@ -80,11 +74,18 @@ pub async fn apply(
         .and_then(|c| uuid::Uuid::parse_str(c).ok())
         .map(OrganizationId::from);
     let Some(court_id) = court else {
-        let attempt = Attempt {
-            errors: vec![("court".to_owned(), "choose a court".to_owned())],
-            ..Attempt::default()
-        };
-        return render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await;
+        let invalid = ValidationErrors::one(
+            "court",
+            ipdr_domain::Invalid::new("required", "choose a court"),
+        );
+        return again(
+            &ctx,
+            id,
+            invalid.into(),
+            "court".to_owned(),
+            Attempt::default(),
+        )
+        .await;
     };
     let mut consents: Vec<u32> = form
         .keys()
@@ -102,32 +103,13 @@ pub async fn apply(
     };
     let object = format!("/api/v1/cases/{id}/confirmation-applications");
     let (sent, _) = crate::audit::acting(
-        ctx.acting(session, "apply_for_confirmation", object),
+        ctx.acting(&session, "apply_for_confirmation", object),
         application_views::apply(&ctx.state, &session.principal, id, request),
     )
     .await;
     match sent {
         Ok(entry) => see_other(&format!("/applications/{}", entry.application.id)),
-        Err(AppError::Refused { refusal, .. }) => {
-            let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
-            let attempt = Attempt {
-                errors: vec![("court".to_owned(), format!("{}{rule}", refusal.message))],
-                ..Attempt::default()
-            };
-            render(&ctx, id, StatusCode::CONFLICT, attempt).await
-        }
-        Err(AppError::Invalid(invalid)) => {
-            let attempt = Attempt {
-                errors: invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect(),
-                ..Attempt::default()
-            };
-            render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, attempt).await
-        }
-        Err(e) => errors::for_error(&ctx, &e),
+        Err(e) => again(&ctx, id, e, "court".to_owned(), Attempt::default()).await,
     }
 }
 
@@ -152,12 +134,9 @@ pub struct InboxQuery {
 /// The applications the caller may see: a court's inbox, a mediation body's sent ones.
 #[handler]
 pub async fn inbox(req: &Request, Query(query): Query<InboxQuery>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
-    };
-    let Some(session) = &ctx.session else {
-        return see_other("/login");
+    let (ctx, session) = match signed_in(req).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
     let lang = ctx.lang;
     let status = ApplicationStatus::parse(&query.status);
@@ -289,13 +268,10 @@ async fn show_application(
 /// One application.
 #[handler]
 pub async fn show(req: &Request, Path(id): Path<String>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, _) = match signed_in(req).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    if ctx.session.is_none() {
-        return see_other("/login");
-    }
     let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
         return errors::not_found(&ctx);
     };
@@ -376,16 +352,10 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, form.get("csrf").map_or("", String::as_str)).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(form.get("csrf").map_or("", String::as_str)) {
-        return errors::forbidden(&ctx);
-    }
     let kind = form
         .get("decision")
         .and_then(|d| ApplicationActionKind::parse(d));
@@ -396,29 +366,19 @@ pub async fn decide(
     let version = form.get("version").and_then(|v| v.parse::<i64>().ok());
     let action = decision(&form, kind);
     let (decided, _) = crate::audit::acting(
-        ctx.acting(session, kind.as_str(), operation_path(id, kind)),
+        ctx.acting(&session, kind.as_str(), operation_path(id, kind)),
         application_views::decide(&ctx.state, &session.principal, false, id, version, action),
     )
     .await;
     match decided {
         Ok(_) => see_other(&format!("/applications/{id}")),
-        Err(AppError::Invalid(invalid)) => {
-            let shown: Vec<_> = invalid
-                .0
-                .into_iter()
-                .map(|e| (e.field, e.message))
-                .collect();
-            show_application(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, &shown).await
-        }
-        Err(AppError::Refused { refusal, .. }) => {
-            let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
-            let shown = [("decision".to_owned(), format!("{}{rule}", refusal.message))];
-            show_application(&ctx, id, StatusCode::CONFLICT, &shown).await
-        }
-        Err(AppError::Stale { .. }) => {
-            let shown = [("decision".to_owned(), ctx.lang.t("errors.stale").to_owned())];
-            show_application(&ctx, id, StatusCode::CONFLICT, &shown).await
-        }
-        Err(e) => errors::for_error(&ctx, &e),
+        Err(e) => match Attempt::default().after(ctx.lang, e, "decision".to_owned()) {
+            Ok((status, attempt)) => {
+                let mut shown = attempt.errors;
+                shown.extend(attempt.notice.map(|n| ("decision".to_owned(), n)));
+                show_application(&ctx, id, status, &shown).await
+            }
+            Err(e) => errors::for_error(&ctx, &e),
+        },
     }
 }

@@ -6,7 +6,7 @@ use poem::{Request, Response, handler};
 
 use super::errors;
 use crate::console::layout::page;
-use crate::console::{Ctx, Lang, see_other};
+use crate::console::{Lang, signed_in};
 use crate::service::case_views::{self, CaseQuery};
 use crate::service::deadlines::{self, DeadlineQuery};
 use crate::service::error::AppError;
@@ -40,12 +40,9 @@ pub fn left(lang: Lang, deadline: &CaseDeadline, left: i64, today: chrono::Naive
 
 #[handler]
 pub async fn show(req: &Request) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
-    };
-    let Some(session) = &ctx.session else {
-        return see_other("/login");
+    let (ctx, session) = match signed_in(req).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
     let caller = &session.principal;
     let lang = ctx.lang;

@@ -9,7 +9,7 @@ use poem::{Request, Response, handler};
 
 use super::errors;
 use crate::console::layout::{error_summary, page};
-use crate::console::{Ctx, Lang, see_other};
+use crate::console::{Ctx, Lang, form_of, see_other, signed_in};
 use crate::service::case_views;
 use crate::service::error::AppError;
 use ipdr_domain::case::identifiers::IdDocumentKind;
@@ -173,12 +173,9 @@ fn form(ctx: &Ctx, csrf: &str, fields: &Fields, errors: &[(String, String)]) -> 
 /// The empty form, for those who may open cases.
 #[handler]
 pub async fn show(req: &Request) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
-    };
-    let Some(session) = &ctx.session else {
-        return see_other("/login");
+    let (ctx, session) = match signed_in(req).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
     if case_views::may_open(&session.principal).is_err() {
         return errors::not_found(&ctx);
@@ -190,16 +187,10 @@ pub async fn show(req: &Request) -> Response {
 /// Takes the dispute in; on a fault, the form again with every message and the input kept.
 #[handler]
 pub async fn submit(req: &Request, Form(fields): Form<Fields>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, value(&fields, "csrf")).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login?why=ended");
-    };
-    if !session.accepts(value(&fields, "csrf")) {
-        return errors::forbidden(&ctx);
-    }
     let invalid = |errors: Vec<(String, String)>| {
         let body = form(&ctx, session.csrf_token(), &fields, &errors);
         page(
@@ -213,7 +204,7 @@ pub async fn submit(req: &Request, Form(fields): Form<Fields>) -> Response {
         Ok(draft) => draft,
         Err((field, message)) => return invalid(vec![(field, message)]),
     };
-    let acting = ctx.acting(session, "open_case", "/api/v1/cases".to_owned());
+    let acting = ctx.acting(&session, "open_case", "/api/v1/cases".to_owned());
     let (opened, _) = crate::audit::acting(
         acting,
         case_views::open_new(&ctx.state, &session.principal, &draft, None),

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::errors;
 use crate::console::layout::{error_summary, page};
-use crate::console::{Ctx, LANG_COOKIE, LOGIN_COOKIE, Lang, SESSION_COOKIE, see_other, set_cookie};
+use crate::console::{
+    Ctx, LANG_COOKIE, LOGIN_COOKIE, Lang, SESSION_COOKIE, form_of, see_other, set_cookie,
+};
 use crate::service::error::AppError;
 use crate::service::sessions;
 
@@ -170,17 +172,11 @@ pub struct LogoutForm {
 /// Ends the session.
 #[handler]
 pub async fn logout(req: &Request, Form(form): Form<LogoutForm>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, &form.csrf).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login");
-    };
-    if !session.accepts(&form.csrf) {
-        return errors::forbidden(&ctx);
-    }
-    if let Err(e) = sessions::close(&ctx.state, session).await {
+    if let Err(e) = sessions::close(&ctx.state, &session).await {
         return errors::for_error(&ctx, &e);
     }
     req.cookie().remove(SESSION_COOKIE);

@@ -13,7 +13,7 @@ use poem::web::Form;
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::{Ctx, LANG_COOKIE, Lang, see_other, set_cookie};
+use super::{LANG_COOKIE, Lang, form_of, see_other, set_cookie};
 use crate::service::sessions;
 
 #[derive(Deserialize)]
@@ -29,18 +29,12 @@ pub struct LanguageForm {
 /// sign-in).
 #[handler]
 pub async fn language(req: &Request, Form(form): Form<LanguageForm>) -> Response {
-    let ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return errors::bare(&e),
+    let (ctx, session) = match form_of(req, &form.csrf).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Some(session) = &ctx.session else {
-        return see_other("/login");
-    };
-    if !session.accepts(&form.csrf) {
-        return errors::forbidden(&ctx);
-    }
     let lang = Lang::from_tag(&form.lang);
-    if let Err(e) = sessions::set_language(&ctx.state, session, lang.tag()).await {
+    if let Err(e) = sessions::set_language(&ctx.state, &session, lang.tag()).await {
         return errors::for_error(&ctx, &e);
     }
     set_cookie(req.cookie(), &ctx.state, LANG_COOKIE, lang.tag().to_owned());
