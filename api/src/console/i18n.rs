@@ -209,6 +209,16 @@ mod tests {
         names.extend(Side::ALL.iter().map(|s| format!("side.{s}")));
         names.extend(Track::ALL.iter().map(|t| format!("track.{t}")));
         names.extend(
+            ipdr_domain::organization::OrganizationKind::ALL
+                .iter()
+                .map(|k| format!("kind.{}", crate::console::pages::admin::kind_value(*k))),
+        );
+        names.extend(
+            ipdr_domain::account::Role::ALL
+                .iter()
+                .map(|r| format!("role.{}", r.as_str())),
+        );
+        names.extend(
             ApplicationStatus::ALL
                 .iter()
                 .map(|s| format!("appstatus.{s}")),

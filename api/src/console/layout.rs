@@ -28,8 +28,12 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                         ul {
                             @if let Some(session) = &ctx.session {
                                 li { a href="/" { (lang.t("nav.home")) } }
-                                li { a href="/cases" { (lang.t("nav.cases")) } }
-                                li { a href="/applications" { (lang.t("nav.applications")) } }
+                                @if session.principal.role == ipdr_domain::account::Role::Admin {
+                                    li { a href="/admin" { (lang.t("nav.admin")) } }
+                                } @else {
+                                    li { a href="/cases" { (lang.t("nav.cases")) } }
+                                    li { a href="/applications" { (lang.t("nav.applications")) } }
+                                }
                                 li {
                                     form.inline method="post" action="/language" {
                                         input type="hidden" name="csrf" value=(session.csrf_token());

@@ -72,6 +72,15 @@ pub fn mount(route: Route) -> Route {
             "/applications/:id/decide",
             post(pages::confirmation::decide).around(guard),
         )
+        .at("/admin", get(pages::admin::show).around(guard))
+        .at(
+            "/admin/organizations",
+            post(pages::admin::create_organization).around(guard),
+        )
+        .at(
+            "/admin/accounts",
+            post(pages::admin::create_account).around(guard),
+        )
         .at(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
 }
 

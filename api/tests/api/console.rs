@@ -746,3 +746,69 @@ async fn the_mediator_applies_for_confirmation_and_the_court_accepts_and_confirm
     let (_, _, inbox) = other.get("/applications").await;
     assert!(!inbox.contains(&application_path));
 }
+
+#[tokio::test]
+async fn the_first_administrator_creates_a_committee_and_a_mediator_who_can_then_sign_in() {
+    let app = TestApp::spawn().await;
+    let admin = Browser::new(&app, "en");
+    admin.sign_in("admin", ADMIN_PASSWORD).await;
+    let (status, _, page) = admin.get("/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&page, "csrf");
+    let committee = [
+        ("csrf", csrf.as_str()),
+        ("code", "DLIPMC"),
+        ("name", "大连市知识产权纠纷人民调解委员会"),
+        ("kind", "mediation_committee"),
+        ("city", "大连"),
+    ];
+    let (status, headers, _) = admin.post("/admin/organizations", &committee).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/admin");
+    // The same code again: the field says so and the input is kept; nothing more is stored.
+    let (status, _, taken) = admin.post("/admin/organizations", &committee).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Code and name are both taken; the database names the first it checks.
+    assert!(
+        taken.contains("href=\"#code\"") || taken.contains("href=\"#name\""),
+        "{taken}"
+    );
+    assert!(taken.contains(" is taken.") && taken.contains("value=\"DLIPMC\""));
+    let orgs = app
+        .get_json("/api/v1/organizations", Some(&app.admin_token().await))
+        .await;
+    let committees: Vec<_> = orgs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["code"] == "DLIPMC")
+        .collect();
+    assert_eq!(committees.len(), 1);
+    let committee_id = committees[0]["id"].as_str().unwrap().to_owned();
+
+    let (_, _, page) = admin.get("/admin").await;
+    assert!(page.contains(&format!("option value=\"{committee_id}\"")));
+    let (status, _, _) = admin
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf", &csrf),
+                ("username", "wang.mediator"),
+                ("display_name", "王调解员"),
+                ("role", "mediator"),
+                ("organization_id", &committee_id),
+                ("password", "a long first password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mediator = Browser::new(&app, "zh-CN");
+    let (status, headers, _) = mediator
+        .sign_in("wang.mediator", "a long first password")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/");
+    assert_eq!(mediator.get("/cases/new").await.0, StatusCode::OK);
+    // Administration is the administrators'.
+    assert_eq!(mediator.get("/admin").await.0, StatusCode::NOT_FOUND);
+}
