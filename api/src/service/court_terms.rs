@@ -134,7 +134,8 @@ pub async fn return_expired(state: &AppState) -> Result<u64, AppError> {
 }
 
 /// Runs the platform's deadline work now and then every `every` until `shutdown` resolves:
-/// [`return_expired`] (R15) and the escalation of breached referral clocks (R26, R28).
+/// [`return_expired`] (R15), the escalation of breached referral clocks (R26, R28), and the
+/// removal of console sessions past their timeouts.
 pub async fn sweep_periodically(
     state: AppState,
     every: Duration,
@@ -151,6 +152,9 @@ pub async fn sweep_periodically(
                 }
                 if let Err(e) = crate::service::referrals::escalate_breaches(&state).await {
                     tracing::warn!(error = %e, "escalating referral deadlines failed; retrying later");
+                }
+                if let Err(e) = crate::service::sessions::remove_expired(&state).await {
+                    tracing::warn!(error = %e, "removing expired console sessions failed; retrying later");
                 }
             }
         }

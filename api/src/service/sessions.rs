@@ -20,7 +20,7 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// Activity is written down at most this often (the idle timeout is this much less exact).
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
-/// A session just begun: the secret for the cookie (never stored) and the form token.
+/// A session just begun: the secret for the cookie (never stored).
 pub struct Opened {
     pub token: String,
 }
@@ -130,6 +130,21 @@ pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Session>
 pub async fn close(state: &AppState, session: &Session) -> AppResult<()> {
     sessions::delete(&state.db, &session.id).await?;
     Ok(())
+}
+
+/// Removes every session past its idle or absolute timeout (a timed-out session is refused
+/// when presented anyway; this keeps the table to the live ones). Answers how many.
+///
+/// # Errors
+/// `Internal`.
+pub async fn remove_expired(state: &AppState) -> AppResult<u64> {
+    let now = state.clock.now();
+    let removed =
+        sessions::delete_expired(&state.db, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT).await?;
+    if removed > 0 {
+        tracing::info!(removed, "expired console sessions removed");
+    }
+    Ok(removed)
 }
 
 /// Changes the language the console speaks to this session.

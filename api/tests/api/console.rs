@@ -812,3 +812,40 @@ async fn the_first_administrator_creates_a_committee_and_a_mediator_who_can_then
     // Administration is the administrators'.
     assert_eq!(mediator.get("/admin").await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn sessions_end_after_thirty_idle_minutes_and_the_sweep_removes_only_those() {
+    let app = TestApp::spawn().await;
+    app.create_user("mediator1", "mediator").await;
+    let idle = Browser::new(&app, "en");
+    idle.sign_in("mediator1", USER_PASSWORD).await;
+    let start = chrono::Utc::now();
+    app.clock.set(start + chrono::Duration::minutes(20));
+    let busy = Browser::new(&app, "en");
+    busy.sign_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!(
+        app.query_strings("SELECT id FROM console_sessions")
+            .await
+            .len(),
+        2
+    );
+
+    // 31 minutes after the first sign-in: the idle one is over, the other is 11 minutes old.
+    app.clock.set(start + chrono::Duration::minutes(31));
+    let removed = ipdr_api::service::sessions::remove_expired(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(
+        app.query_strings("SELECT id FROM console_sessions")
+            .await
+            .len(),
+        1
+    );
+    let (status, headers, _) = idle.get("/").await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    assert_eq!(busy.get("/").await.0, StatusCode::OK);
+}
