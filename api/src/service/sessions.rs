@@ -25,14 +25,23 @@ pub struct Opened {
     pub token: String,
 }
 
-/// The caller behind a live session.
-#[derive(Debug, Clone)]
+/// The caller behind a live session. Its `Debug` shows neither the key nor the form token.
+#[derive(Clone)]
 pub struct Session {
     id: String,
     pub principal: Principal,
     csrf_token: String,
     /// `zh-CN` or `en`.
     pub language: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("principal", &self.principal)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Session {
@@ -170,6 +179,26 @@ mod tests {
         let seen = start + ABSOLUTE_TIMEOUT - minute;
         assert!(!expired(start, seen, start + ABSOLUTE_TIMEOUT));
         assert!(expired(start, seen, start + ABSOLUTE_TIMEOUT + minute));
+    }
+
+    #[test]
+    fn a_session_never_shows_its_secrets_when_logged() {
+        let session = Session {
+            id: key("the cookie's token"),
+            principal: Principal {
+                account_id: uuid::Uuid::nil().into(),
+                role: ipdr_domain::account::Role::Mediator,
+                organization_id: uuid::Uuid::nil().into(),
+            },
+            csrf_token: "the form token".to_owned(),
+            language: "en".to_owned(),
+        };
+        let shown = format!("{session:?}");
+        assert!(
+            !shown.contains("the form token") && !shown.contains(&session.id),
+            "{shown}"
+        );
+        assert!(shown.contains("Mediator"));
     }
 
     #[test]
