@@ -110,6 +110,34 @@ impl Browser {
         );
     }
 
+    /// Waits until the element `css` reads `expected` (a page being replaced is retried).
+    async fn wait_for_text(&self, css: &str, expected: &str) {
+        self.wait_until(css, |text| text == expected, expected)
+            .await;
+    }
+
+    /// Waits until the element `css` exists and its text contains `needle`.
+    async fn wait_for_text_containing(&self, css: &str, needle: &str) {
+        self.wait_until(css, |text| text.contains(needle), needle)
+            .await;
+    }
+
+    async fn wait_until(&self, css: &str, holds: impl Fn(&str) -> bool, what: &str) {
+        let mut seen = String::new();
+        for _ in 0..200 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if holds(&text) {
+                    return;
+                }
+                seen = text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} never showed {what:?}; last {seen:?}");
+    }
+
     async fn main_text(&self) -> String {
         self.client
             .find(Locator::Css("main"))
@@ -227,17 +255,10 @@ async fn a_mediator_works_a_case_in_chromium_and_a_party_name_with_script_runs_n
     assert_eq!(ran, json!(true), "the party's name ran as script");
     browser.check_and_photograph("case.zh-CN").await;
 
-    // Keyboard and mouse alike: accept the case through its form.
+    // Keyboard and mouse alike: accept the case through its form. The answer comes back to the
+    // same address, so wait for the new page's content, not for the URL.
     take_action(&browser, "accept_case").await;
-    browser.wait_for_path(&format!("/cases/{id}")).await;
-    let status = c
-        .find(Locator::Id("case-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(status, "已受理");
+    browser.wait_for_text("#case-status", "已受理").await;
     let api = app
         .get_json(&format!("/api/v1/cases/{id}"), Some(&mediator.token))
         .await;
@@ -250,8 +271,7 @@ async fn a_mediator_works_a_case_in_chromium_and_a_party_name_with_script_runs_n
         .click()
         .await
         .unwrap();
-    browser.wait_for_path(&format!("/cases/{id}")).await;
-    assert!(browser.main_text().await.contains("Accepted"));
+    browser.wait_for_text("#case-status", "Accepted").await;
     browser.check_and_photograph("case.en").await;
     c.goto(&app.url("/")).await.unwrap();
     browser.check_and_photograph("home.en").await;
@@ -304,22 +324,14 @@ async fn the_sign_in_page_is_accessible_in_both_languages() {
             .click()
             .await
             .unwrap();
-        let alert = browser
-            .client
-            .find(Locator::Css("[role=alert]"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            alert.contains(if language == "en" {
-                "not right"
-            } else {
-                "不正确"
-            }),
-            "{alert}"
-        );
+        let message = if language == "en" {
+            "not right"
+        } else {
+            "不正确"
+        };
+        browser
+            .wait_for_text_containing("[role=alert]", message)
+            .await;
         browser.client.close().await.unwrap();
     }
 }
