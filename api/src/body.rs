@@ -42,12 +42,17 @@ pub struct BodyLimitEndpoint<E> {
 }
 
 /// Whether the request uploads a case document (`POST /api/v1/cases/{id}/documents`).
+/// The console's upload forms (`POST /cases/{id}/documents`, `POST /cases/{id}/opinion`) have
+/// the same limit.
 fn is_document_upload(req: &Request) -> bool {
     let path = req.uri().path().trim_end_matches('/');
-    req.method() == poem::http::Method::POST
-        && path.starts_with("/api/v1/cases/")
+    let api = path.starts_with("/api/v1/cases/")
         && (path.ends_with("/documents") || path.ends_with("/opinion-documents"))
-        && path.matches('/').count() == 5
+        && path.matches('/').count() == 5;
+    let console = path.starts_with("/cases/")
+        && (path.ends_with("/documents") || path.ends_with("/opinion"))
+        && path.matches('/').count() == 3;
+    req.method() == poem::http::Method::POST && (api || console)
 }
 
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {

@@ -18,11 +18,15 @@ use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Utc, Weekday};
 
 use crate::validation::{Invalid, ValidationErrors};
 
+/// China Standard Time, UTC+8 (checked when compiling: an offset out of range would not build).
+pub const CHINA_TIME: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
 /// The local date in China of an instant.
 pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    const CHINA: i32 = 8 * 3600;
-    FixedOffset::east_opt(CHINA)
-        .map_or_else(|| at.date_naive(), |tz| at.with_timezone(&tz).date_naive())
+    at.with_timezone(&CHINA_TIME).date_naive()
 }
 
 /// One year of the State Council's notice: days off beyond ordinary weekends (holidays, and the

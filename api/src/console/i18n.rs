@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use ipdr_domain::calendar::CHINA_TIME;
 
 const ZH_CN: &str = include_str!("messages/zh-CN.txt");
 const EN: &str = include_str!("messages/en.txt");
@@ -27,11 +28,6 @@ fn parse(catalogue: &'static str) -> HashMap<&'static str, &'static str> {
 
 static CATALOGUES: LazyLock<[HashMap<&'static str, &'static str>; 2]> =
     LazyLock::new(|| [parse(ZH_CN), parse(EN)]);
-
-/// China Standard Time: the console shows every time as people in China read it.
-fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
-}
 
 impl Lang {
     /// The stored and `lang` attribute name.
@@ -124,7 +120,7 @@ impl Lang {
 
     /// A moment in China time: 2026年12月1日 14:05 / 1 Dec 2026 14:05.
     pub fn time(self, at: DateTime<Utc>) -> String {
-        let local = at.with_timezone(&china());
+        let local = at.with_timezone(&CHINA_TIME);
         format!(
             "{} {}",
             self.date(local.date_naive()),
@@ -244,6 +240,81 @@ mod tests {
                 .filter(|a| !matches!(a, ActionKind::Settle | ActionKind::ReturnToCourt))
                 .map(|a| format!("action.{a}")),
         );
+        {
+            use ipdr_domain::investigator::recusal::RecusalStage;
+            use ipdr_domain::investigator::{
+                AssignmentStatus, ConflictKind, Procedure, TechnicalField,
+            };
+            names.extend(TechnicalField::ALL.iter().map(|f| format!("field.{f}")));
+            names.extend(Procedure::ALL.iter().map(|p| format!("procedure.{p}")));
+            names.extend(ConflictKind::ALL.iter().map(|k| format!("conflict.{k}")));
+            names.extend(
+                AssignmentStatus::ALL
+                    .iter()
+                    .map(|s| format!("assignment.{s}")),
+            );
+            names.extend(RecusalStage::ALL.iter().map(|s| format!("recusal.{s}")));
+            names.extend(
+                [
+                    "conflict",
+                    "served_in_other_procedure",
+                    "at_load_limit",
+                    "already_assigned",
+                    "recused",
+                ]
+                .iter()
+                .map(|c| format!("exclusion.{c}")),
+            );
+            {
+                use ipdr_domain::referral::deadlines::{ClockState, ReferralClock};
+                use ipdr_domain::referral::{
+                    DeclineReason, Direction, Milestone, Outcome, ReferralKind, ReferralStatus,
+                    StepKind,
+                };
+                names.extend(Direction::ALL.iter().map(|d| format!("direction.{d}")));
+                names.extend(
+                    ReferralStatus::ALL
+                        .iter()
+                        .map(|s| format!("referral_status.{s}")),
+                );
+                names.extend(
+                    ReferralKind::ALL
+                        .iter()
+                        .map(|k| format!("referral_kind.{k}")),
+                );
+                names.extend(StepKind::ALL.iter().map(|s| format!("referral_step.{s}")));
+                names.extend(ReferralClock::ALL.iter().map(|c| format!("clock.{c}")));
+                names.extend(ClockState::ALL.iter().map(|c| format!("clock_state.{c}")));
+                names.extend(DeclineReason::ALL.iter().map(|d| format!("decline.{d}")));
+                names.extend(Milestone::ALL.iter().map(|m| format!("milestone.{m}")));
+                names.extend(Outcome::ALL.iter().map(|o| format!("outcome.{o}")));
+                names.extend(
+                    crate::console::pages::audit::OUTCOMES
+                        .iter()
+                        .map(|o| format!("outcome_audit.{o}")),
+                );
+            }
+            names.extend(
+                ipdr_domain::case::CourtProcedure::ALL
+                    .iter()
+                    .map(|p| format!("court_procedure.{p}")),
+            );
+            names.extend(
+                ipdr_domain::referral::AgreementStatus::ALL
+                    .iter()
+                    .flat_map(|s| {
+                        [
+                            format!("agreement_status.{s}"),
+                            format!("agreement_set.{s}"),
+                        ]
+                    }),
+            );
+            names.extend(
+                ipdr_domain::case::DocumentKind::ALL
+                    .iter()
+                    .map(|k| format!("document.{k}")),
+            );
+        }
         let missing: Vec<_> = names
             .iter()
             .filter(|n| !zh.contains_key(n.as_str()))

@@ -7,6 +7,25 @@ use poem::{IntoResponse, Response};
 
 use super::Ctx;
 use super::assets::STYLESHEET_PATH;
+use ipdr_domain::account::Role;
+
+/// The sections of the console a role works in, as the header links them.
+fn sections(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Admin => &[
+            ("/admin", "nav.admin"),
+            ("/admin/partners", "nav.partners"),
+            ("/admin/calendar", "nav.calendar"),
+        ],
+        Role::Mediator | Role::Court => &[
+            ("/cases", "nav.cases"),
+            ("/applications", "nav.applications"),
+        ],
+        Role::Investigator => &[("/cases", "nav.cases"), ("/conflicts", "nav.conflicts")],
+        Role::Liaison => &[("/referrals", "nav.referrals")],
+        Role::Auditor => &[("/cases", "nav.cases"), ("/audit", "nav.audit")],
+    }
+}
 
 /// A whole page with `status`.
 pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Response {
@@ -28,11 +47,8 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                         ul {
                             @if let Some(session) = &ctx.session {
                                 li { a href="/" { (lang.t("nav.home")) } }
-                                @if session.principal.role == ipdr_domain::account::Role::Admin {
-                                    li { a href="/admin" { (lang.t("nav.admin")) } }
-                                } @else {
-                                    li { a href="/cases" { (lang.t("nav.cases")) } }
-                                    li { a href="/applications" { (lang.t("nav.applications")) } }
+                                @for (href, key) in sections(session.principal.role) {
+                                    li { a href=(href) { (lang.t(key)) } }
                                 }
                                 li {
                                     form.inline method="post" action="/language" {

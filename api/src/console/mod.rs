@@ -72,6 +72,79 @@ pub fn mount(route: Route) -> Route {
             "/applications/:id/decide",
             post(pages::confirmation::decide).around(guard),
         )
+        .at(
+            "/cases/:id/documents",
+            post(pages::documents::upload).around(guard),
+        )
+        .at(
+            "/cases/:id/documents/:document",
+            get(pages::documents::download).around(guard),
+        )
+        .at(
+            "/cases/:id/investigators",
+            get(pages::investigators::propose)
+                .post(pages::investigators::assign)
+                .around(guard),
+        )
+        .at(
+            "/cases/:id/investigators/:assignment",
+            post(pages::investigators::step).around(guard),
+        )
+        .at(
+            "/cases/:id/opinion",
+            post(pages::investigators::opinion).around(guard),
+        )
+        .at(
+            "/cases/:id/opinion-documents/:sha256",
+            get(pages::investigators::opinion_document).around(guard),
+        )
+        .at(
+            "/conflicts",
+            get(pages::investigators::conflicts)
+                .post(pages::investigators::declare)
+                .around(guard),
+        )
+        .at(
+            "/conflicts/:id/withdraw",
+            post(pages::investigators::withdraw).around(guard),
+        )
+        .at(
+            "/referrals",
+            get(pages::referrals::list)
+                .post(pages::referrals::send)
+                .around(guard),
+        )
+        .at("/referrals/new", get(pages::referrals::new).around(guard))
+        .at("/referrals/:id", get(pages::referrals::show).around(guard))
+        .at(
+            "/referrals/:id/step",
+            post(pages::referrals::take).around(guard),
+        )
+        .at("/audit", get(pages::audit::trail).around(guard))
+        .at(
+            "/admin/partners",
+            get(pages::federation_admin::show)
+                .post(pages::federation_admin::register)
+                .around(guard),
+        )
+        .at(
+            "/admin/agreements",
+            post(pages::federation_admin::create_agreement).around(guard),
+        )
+        .at(
+            "/admin/agreements/seed",
+            post(pages::federation_admin::seed).around(guard),
+        )
+        .at(
+            "/admin/agreements/:id/status",
+            post(pages::federation_admin::set_status).around(guard),
+        )
+        .at(
+            "/admin/calendar",
+            get(pages::federation_admin::calendar_page)
+                .post(pages::federation_admin::load_year)
+                .around(guard),
+        )
         .at("/admin", get(pages::admin::show).around(guard))
         .at(
             "/admin/organizations",
@@ -223,6 +296,22 @@ pub async fn form_of(req: &Request, csrf: &str) -> Result<(Ctx, Session), Respon
         Some(session) if !session.accepts(csrf) => Err(pages::errors::forbidden(&ctx)),
         Some(session) => Ok((ctx, session)),
     }
+}
+
+/// [`form_of`] for a form read as name → value (its `csrf` field).
+///
+/// # Errors
+/// The response to send instead.
+pub async fn posted(
+    req: &Request,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<(Ctx, Session), Response> {
+    form_of(req, form.get("csrf").map_or("", String::as_str)).await
+}
+
+/// The id in a path or a form field, when it is one.
+pub fn id_of<T: From<uuid::Uuid>>(text: &str) -> Option<T> {
+    uuid::Uuid::parse_str(text.trim()).ok().map(T::from)
 }
 
 /// A cookie of this console: HttpOnly, SameSite=Strict, the whole site, Secure over HTTPS.

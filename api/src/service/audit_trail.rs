@@ -23,8 +23,22 @@ pub async fn recent(
     before: Option<i64>,
     size: u64,
 ) -> AppResult<TrailPage> {
+    matching(state, caller, before, size, &audit::TrailFilter::default()).await
+}
+
+/// [`recent`] for the records matching `filter` (the console's filters).
+///
+/// # Errors
+/// `Forbidden` for anyone but auditors; `Internal`.
+pub async fn matching(
+    state: &AppState,
+    caller: &Principal,
+    before: Option<i64>,
+    size: u64,
+    filter: &audit::TrailFilter,
+) -> AppResult<TrailPage> {
     permit(authorize(caller, Action::List, &Resource::AuditTrail))?;
-    let mut records = audit::recent(&state.db, before, size + 1).await?;
+    let mut records = audit::recent_matching(&state.db, before, size + 1, filter).await?;
     let more = records.len() as u64 > size;
     records.truncate(usize::try_from(size).unwrap_or(usize::MAX));
     let next_before = if more {
@@ -36,4 +50,13 @@ pub async fn recent(
         records,
         next_before,
     })
+}
+
+/// Walks the whole hash chain of the trail, as `ipdr audit verify` does.
+///
+/// # Errors
+/// `Forbidden` for anyone but auditors; `Internal`.
+pub async fn verify(state: &AppState, caller: &Principal) -> AppResult<audit::Verification> {
+    permit(authorize(caller, Action::List, &Resource::AuditTrail))?;
+    Ok(audit::verify(&state.db, 1000).await?)
 }

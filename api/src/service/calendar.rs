@@ -19,6 +19,14 @@ fn may(caller: &Principal, action: Action) -> AppResult<()> {
     permit(authorize(caller, action, &Resource::Calendar))
 }
 
+/// Whether `caller` may load the calendar.
+///
+/// # Errors
+/// `Forbidden` for anyone but an administrator.
+pub fn may_administer(caller: &Principal) -> AppResult<()> {
+    may(caller, Action::Administer)
+}
+
 /// The loaded years, oldest first.
 ///
 /// # Errors
@@ -38,6 +46,28 @@ pub async fn get_year(state: &AppState, caller: &Principal, year: i32) -> AppRes
     calendar::get(&state.db, year)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// A year's notice as entered: its days off, make-up working days and source, checked
+/// (each field named when it is at fault).
+///
+/// # Errors
+/// `source`, `days_off`, `makeup_workdays`.
+pub fn notice(
+    year: i32,
+    days_off: Vec<NaiveDate>,
+    makeup_workdays: Vec<NaiveDate>,
+    source: &str,
+) -> Result<(YearCalendar, String), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let source = errors.check("source", ipdr_domain::validation::bounded_text(source, 200));
+    let parsed = YearCalendar::new(year, days_off, makeup_workdays)
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    match (source, parsed) {
+        (Some(source), Some(parsed)) => Ok((parsed, source)),
+        _ => Err(errors),
+    }
 }
 
 /// Loads a year's holiday notice, as an administrator asks: `notice` is the year and its

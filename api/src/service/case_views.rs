@@ -92,8 +92,21 @@ pub async fn may_update(
     caller: &Principal,
     detail: &CaseDetail,
 ) -> AppResult<bool> {
+    may(state, caller, detail, Action::Update).await
+}
+
+/// Whether the policy lets `caller` do `action` to the case of `detail`.
+///
+/// # Errors
+/// `Internal`.
+pub async fn may(
+    state: &AppState,
+    caller: &Principal,
+    detail: &CaseDetail,
+    action: Action,
+) -> AppResult<bool> {
     let reference = case_ref(&state.db, caller, &detail.case).await?;
-    Ok(authorize(caller, Action::Update, &Resource::Case(reference)) == Decision::Allow)
+    Ok(authorize(caller, action, &Resource::Case(reference)) == Decision::Allow)
 }
 
 /// [`detail_in`] on the database, for a case just read or changed.
@@ -119,6 +132,31 @@ pub async fn get(state: &AppState, caller: &Principal, id: CaseId) -> AppResult<
 /// `Forbidden`.
 pub fn may_open(caller: &Principal) -> AppResult<()> {
     permit(authorize(caller, Action::Create, &Resource::Cases))
+}
+
+/// The tracks `caller` may open cases in, and the organisations a court may refer a dispute to
+/// (委派/委托, R15): a court opens court tracks in a mediation organisation; everyone else opens
+/// the other tracks in their own.
+///
+/// # Errors
+/// `Forbidden`; `Internal`.
+pub async fn intake_choices(
+    state: &AppState,
+    caller: &Principal,
+) -> AppResult<(Vec<Track>, Vec<ipdr_domain::organization::Organization>)> {
+    may_open(caller)?;
+    let court = caller.role == ipdr_domain::account::Role::Court;
+    let tracks: Vec<Track> = Track::ALL
+        .iter()
+        .copied()
+        .filter(|t| t.is_court() == court)
+        .collect();
+    let targets = if court {
+        crate::service::organizations::handling(state, &tracks).await?
+    } else {
+        Vec::new()
+    };
+    Ok((tracks, targets))
 }
 
 /// Opens a dispute as a `submitted` case in the caller's transaction `db` (see

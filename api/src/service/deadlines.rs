@@ -70,9 +70,23 @@ pub async fn left(
     deadlines: &[CaseDeadline],
     today: NaiveDate,
 ) -> AppResult<Vec<i64>> {
+    let due: Vec<_> = deadlines.iter().map(|d| (d.due_on, d.period)).collect();
+    left_until(state, &due, today).await
+}
+
+/// What is left until each `(due, period)` as of `today` (see [`left`]): for any clock, a
+/// referral's too.
+///
+/// # Errors
+/// `Internal`.
+pub async fn left_until(
+    state: &AppState,
+    due: &[(NaiveDate, ipdr_domain::calendar::Period)],
+    today: NaiveDate,
+) -> AppResult<Vec<i64>> {
     let calendar = ipdr_persistence::repo::calendar::load(&state.db).await?;
-    Ok(deadlines
+    Ok(due
         .iter()
-        .map(|d| calendar.left(today, d.due_on, d.period))
+        .map(|(due_on, period)| calendar.left(today, *due_on, *period))
         .collect())
 }

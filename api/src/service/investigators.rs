@@ -377,3 +377,25 @@ pub async fn visible_assignments(
         _ => all,
     })
 }
+
+/// [`visible_assignments`], each with its investigator's display name.
+///
+/// # Errors
+/// `Internal`.
+pub async fn visible_with_names(
+    state: &AppState,
+    caller: &Principal,
+    case: &Case,
+) -> Result<Vec<(Assignment, String)>, AppError> {
+    let mut named = Vec::new();
+    for assignment in visible_assignments(state, caller, case).await? {
+        let name = ipdr_persistence::repo::accounts::get(&state.db, assignment.investigator_id)
+            .await?
+            .map_or_else(
+                || assignment.investigator_id.to_string(),
+                |a| a.display_name.as_str().to_owned(),
+            );
+        named.push((assignment, name));
+    }
+    Ok(named)
+}

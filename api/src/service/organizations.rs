@@ -233,3 +233,29 @@ async fn changed(
     emit_about(db, kind, subject, caller.actor(), state.clock.now()).await?;
     Ok(organization)
 }
+
+/// The active organisations that handle cases of any of `tracks` (at most 100, by id): the
+/// choices of a form that opens a case in one. Callers check the caller's right first.
+///
+/// # Errors
+/// `Internal`.
+pub async fn handling(
+    state: &AppState,
+    tracks: &[ipdr_domain::case::Track],
+) -> AppResult<Vec<Organization>> {
+    let filter = OrganizationFilter {
+        kind: None,
+        city: None,
+        status: Some(ipdr_domain::Status::Active),
+    };
+    let first = PageRequest {
+        after: None,
+        limit: 100,
+    };
+    let found = organizations::list(&state.db, &filter, first).await?;
+    Ok(found
+        .items
+        .into_iter()
+        .filter(|o| tracks.iter().any(|t| t.handled_by(o.kind)))
+        .collect())
+}

@@ -1,8 +1,6 @@
 //! `/api/v1/calendar`: the official working-day calendar the deadline engine counts with.
 use chrono::{DateTime, NaiveDate, Utc};
-use ipdr_domain::ValidationErrors;
-use ipdr_domain::calendar::{Period, YearCalendar};
-use ipdr_domain::validation::bounded_text;
+use ipdr_domain::calendar::Period;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -158,15 +156,7 @@ impl CalendarApi {
         { status::AUTHENTICATED | status::FORBIDDEN | status::NOT_FOUND | status::JSON_BODY },
     > {
         let r = body.0;
-        let mut errors = ValidationErrors::default();
-        let source = errors.check("source", bounded_text(&r.source, 200));
-        let parsed = YearCalendar::new(year.0, r.days_off, r.makeup_workdays)
-            .map_err(|e| errors.0.extend(e.0))
-            .ok();
-        let notice = match (source, parsed) {
-            (Some(source), Some(parsed)) => Ok((parsed, source)),
-            _ => Err(errors),
-        };
+        let notice = service::notice(year.0, r.days_off, r.makeup_workdays, &r.source);
         let (stored, moved) = service::load_calendar_year(&state, &caller.0, notice).await?;
         Ok(YearStored::Ok(Json(YearLoaded {
             year: stored.into(),

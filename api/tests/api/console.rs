@@ -6,13 +6,13 @@ use serde_json::json;
 use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, dispute};
 
 /// A browser: a cookie jar, no automatic redirects, a language.
-struct Browser {
+pub struct Browser {
     client: reqwest::Client,
     base: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp, language: &str) -> Self {
+    pub fn new(app: &TestApp, language: &str) -> Self {
         let mut headers = header::HeaderMap::new();
         headers.insert(
             header::ACCEPT_LANGUAGE,
@@ -30,7 +30,7 @@ impl Browser {
         }
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, header::HeaderMap, String) {
+    pub async fn get(&self, path: &str) -> (StatusCode, header::HeaderMap, String) {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
@@ -41,7 +41,7 @@ impl Browser {
         (status, headers, r.text().await.unwrap())
     }
 
-    async fn post(
+    pub async fn post(
         &self,
         path: &str,
         form: &[(&str, &str)],
@@ -57,8 +57,37 @@ impl Browser {
         (status, headers, r.text().await.unwrap())
     }
 
+    /// Posts a multipart form (an upload), as a browser sends `enctype="multipart/form-data"`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> (StatusCode, header::HeaderMap, String) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.text().await.unwrap())
+    }
+
+    /// The raw answer to a GET (a download).
+    pub async fn download(&self, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.bytes().await.unwrap().to_vec())
+    }
+
     /// Signs in through the form; answers the sign-in's response.
-    async fn sign_in(
+    pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
@@ -79,7 +108,7 @@ impl Browser {
 }
 
 /// The value of the first hidden input `name` on `page`.
-fn hidden(page: &str, name: &str) -> String {
+pub fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page
         .find(&marker)
@@ -88,7 +117,7 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
-fn location(headers: &header::HeaderMap) -> &str {
+pub fn location(headers: &header::HeaderMap) -> &str {
     headers[header::LOCATION].to_str().unwrap()
 }
 

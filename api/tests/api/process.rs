@@ -1,90 +1,14 @@
 //! The real `ipdr` binary: first start, the command line, graceful shutdown.
-use std::path::Path;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ipdr_persistence::testing::TestDatabase;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_ipdr");
-
-/// A running `ipdr serve`, its log lines collected (JSON format).
-pub struct Process {
-    child: Child,
-    pub base: String,
-    logs: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Process {
-    /// Kills the process at once (SIGKILL): no shutdown, no clean-up.
-    pub async fn kill(mut self) {
-        self.child.kill().await.expect("SIGKILL");
-    }
-
-    pub async fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(BINARY)
-            .current_dir(dir)
-            .env_clear()
-            .env("IPDR_LISTEN", "127.0.0.1:0")
-            .env("IPDR_LOG_FORMAT", "json")
-            .envs(env.iter().copied())
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("ipdr starts");
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let stderr = child.stderr.take().expect("stderr");
-        let collected = logs.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(stderr).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
-                collected.lock().unwrap().push(value);
-            }
-        });
-        let mut base = None;
-        for _ in 0..200 {
-            base = logs.lock().unwrap().iter().find_map(|l| {
-                l["message"]
-                    .as_str()
-                    .filter(|m| m.starts_with("serving"))
-                    .and(l["address"].as_str())
-                    .map(|a| format!("http://{a}"))
-            });
-            if base.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let base = base.unwrap_or_else(|| panic!("ipdr did not start: {:?}", logs.lock().unwrap()));
-        Self { child, base, logs }
-    }
-
-    pub fn log_messages(&self) -> Vec<Value> {
-        self.logs.lock().unwrap().clone()
-    }
-
-    async fn terminate(mut self) -> (std::process::ExitStatus, Vec<Value>) {
-        let pid = self.child.id().expect("running").to_string();
-        let sent = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .expect("kill runs");
-        assert!(sent.success());
-        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
-            .await
-            .expect("ipdr exits after SIGTERM")
-            .expect("exit status");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        (status, self.log_messages())
-    }
-}
+use crate::nodes::{BINARY, Process};
 
 async fn login(base: &str, username: &str, password: &str) -> reqwest::Response {
     reqwest::Client::new()

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::audit::{cli_verify, seal_everything};
 use crate::helpers::{TestApp, TestUser, USER_PASSWORD, dispute};
-use crate::process::Process;
+use crate::nodes::Process;
 use crate::referrals::{dalian, deliver, message, referred};
 
 /// The operation whose audit records the database refuses once [`inject_failure`] ran.

@@ -129,9 +129,76 @@ pub fn decide(state: RecusalState, granted: bool) -> Result<RecusalState, Refusa
     })
 }
 
+/// What may be done to an assignment now (R24), as [`request`], [`decide`] and [`release`]
+/// would allow it: a console offers exactly these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offered {
+    pub request: bool,
+    pub decide: bool,
+    pub release: bool,
+}
+
+pub fn offered(state: RecusalState) -> Offered {
+    Offered {
+        request: request(state).is_ok(),
+        decide: decide(state, false).is_ok(),
+        release: release(state).is_ok(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offered_follows_the_steps() {
+        let at = |stage, status| offered(RecusalState { stage, status });
+        let active = at(RecusalStage::None, AssignmentStatus::Active);
+        assert_eq!(
+            active,
+            Offered {
+                request: true,
+                decide: false,
+                release: true
+            }
+        );
+        let pending = at(RecusalStage::Requested, AssignmentStatus::Suspended);
+        assert_eq!(
+            pending,
+            Offered {
+                request: false,
+                decide: true,
+                release: false
+            }
+        );
+        let rejected = at(RecusalStage::Rejected, AssignmentStatus::Active);
+        assert_eq!(
+            rejected,
+            Offered {
+                request: true,
+                decide: false,
+                release: true
+            }
+        );
+        let final_ = at(RecusalStage::Final, AssignmentStatus::Active);
+        assert_eq!(
+            final_,
+            Offered {
+                request: false,
+                decide: false,
+                release: true
+            }
+        );
+        let ended = at(RecusalStage::Granted, AssignmentStatus::Ended);
+        assert_eq!(
+            ended,
+            Offered {
+                request: false,
+                decide: false,
+                release: false
+            }
+        );
+    }
 
     fn active() -> RecusalState {
         RecusalState {

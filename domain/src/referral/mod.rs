@@ -164,9 +164,50 @@ pub fn check_local_end(local_end: End, step: StepKind) -> Result<(), Refusal> {
     ))
 }
 
+/// The steps a local user at `local_end` may take now on a referral that is `status`: those
+/// that follow ([`advance`]) and are this end's to take ([`check_local_end`]).
+pub fn offered(status: ReferralStatus, local_end: End) -> Vec<StepKind> {
+    StepKind::ALL
+        .iter()
+        .copied()
+        .filter(|step| *step != StepKind::Referred)
+        .filter(|step| advance(status, *step).is_ok() && check_local_end(local_end, *step).is_ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_receiver_is_offered_its_answers_and_the_sender_only_the_information() {
+        use ReferralStatus as S;
+        use StepKind as K;
+        assert_eq!(
+            offered(S::Sent, End::Receiver),
+            vec![
+                K::Acknowledged,
+                K::InformationRequested,
+                K::Accepted,
+                K::Declined
+            ]
+        );
+        assert_eq!(offered(S::Sent, End::Sender), Vec::<StepKind>::new());
+        assert_eq!(
+            offered(S::InformationRequested, End::Sender),
+            vec![K::InformationProvided]
+        );
+        assert_eq!(
+            offered(S::InformationRequested, End::Receiver),
+            vec![K::Declined]
+        );
+        assert_eq!(
+            offered(S::Accepted, End::Receiver),
+            vec![K::ProgressReported, K::OutcomeReported]
+        );
+        assert_eq!(offered(S::Concluded, End::Receiver), Vec::<StepKind>::new());
+        assert_eq!(offered(S::Declined, End::Sender), Vec::<StepKind>::new());
+    }
 
     #[test]
     fn every_status_and_step_pair_follows_the_diagram() {

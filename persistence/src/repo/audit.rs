@@ -211,11 +211,44 @@ pub async fn recent(
     before: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Record>, RepoError> {
+    recent_matching(db, before, limit, &TrailFilter::default()).await
+}
+
+/// Which audit records to read; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct TrailFilter {
+    /// The operation, exactly (`open_case`, `login`).
+    pub action: Option<String>,
+    /// The outcome, exactly (`succeeded`, `denied`).
+    pub outcome: Option<String>,
+    /// The actor, exactly (`account:<id>`, `partner:<node>`).
+    pub actor: Option<String>,
+}
+
+/// [`recent`] for the records matching `filter`.
+///
+/// # Errors
+/// Database errors.
+pub async fn recent_matching(
+    db: &impl ConnectionTrait,
+    before: Option<i64>,
+    limit: u64,
+    filter: &TrailFilter,
+) -> Result<Vec<Record>, RepoError> {
     let mut query = audit_events::Entity::find()
         .order_by_desc(audit_events::Column::Id)
         .limit(limit);
     if let Some(before) = before {
         query = query.filter(audit_events::Column::Id.lt(before));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_events::Column::Action.eq(action.as_str()));
+    }
+    if let Some(outcome) = &filter.outcome {
+        query = query.filter(audit_events::Column::Outcome.eq(outcome.as_str()));
+    }
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_events::Column::Actor.eq(actor.as_str()));
     }
     Ok(query.all(db).await?.into_iter().map(record).collect())
 }

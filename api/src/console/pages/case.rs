@@ -142,6 +142,15 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
         Err(AppError::Forbidden | AppError::NotFound) => None,
         Err(e) => return errors::for_error(ctx, &e),
     };
+    let investigators = match super::investigators::OnCase::load(ctx, &detail).await {
+        Ok(on) => on,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let documents = match crate::service::files::list(&ctx.state, caller, id).await {
+        Ok((_, documents)) => documents,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let may_upload = may_change && detail.case.status != ipdr_domain::case::CaseStatus::Closed;
     let lang = ctx.lang;
     let case = &detail.case;
     let title = match &case.case_number {
@@ -167,6 +176,8 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
         @if let Some(courts) = &courts {
             (super::confirmation::apply_section(ctx, session.csrf_token(), &detail, courts))
         }
+        (super::documents::section(ctx, session.csrf_token(), id, &documents, may_upload))
+        (super::investigators::section(ctx, session.csrf_token(), &detail, &investigators))
         @if let Some(events) = &timeline { (timeline_table(lang, events)) }
     };
     page(ctx, status, &title, body)

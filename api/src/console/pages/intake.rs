@@ -14,7 +14,8 @@ use crate::service::case_views;
 use crate::service::error::AppError;
 use ipdr_domain::case::identifiers::IdDocumentKind;
 use ipdr_domain::case::intake::{CaseDraft, PartyDraft};
-use ipdr_domain::case::{IpType, PartyKind, Side, Track};
+use ipdr_domain::case::{CourtProcedure, IpType, PartyKind, Side, Track};
+use ipdr_domain::organization::Organization;
 
 /// The form as posted: field name → value. Parties are `p0_name`, `p1_name` …
 type Fields = HashMap<String, String>;
@@ -83,7 +84,7 @@ fn draft(fields: &Fields) -> Result<CaseDraft, (String, String)> {
             .collect(),
         amount_fen,
         city: value(fields, "city").to_owned(),
-        court_procedure: None,
+        court_procedure: CourtProcedure::parse(value(fields, "court_procedure")),
     })
 }
 
@@ -119,22 +120,45 @@ fn select(
         label for=(name) { (lang.t(label)) }
         select id=(name) name=(name) {
             @for option in options {
-                option value=(option) selected[chosen == *option] { (lang.name(prefix, option)) }
+                option value=(option) selected[chosen == *option] {
+                    @if option.is_empty() { (lang.t("intake.none")) } @else { (lang.name(prefix, option)) }
+                }
             }
         }
     }
 }
 
-fn form(ctx: &Ctx, csrf: &str, fields: &Fields, errors: &[(String, String)]) -> Markup {
+/// What the form offers the caller: the tracks, and for a court the organisations it may refer
+/// a dispute to.
+type Choices = (Vec<Track>, Vec<Organization>);
+
+fn form(
+    ctx: &Ctx,
+    csrf: &str,
+    choices: &Choices,
+    fields: &Fields,
+    errors: &[(String, String)],
+) -> Markup {
     let lang = ctx.lang;
-    let tracks: Vec<_> = Track::ALL
+    let (tracks, targets) = choices;
+    let court = !targets.is_empty();
+    let tracks: Vec<_> = tracks.iter().map(|t| t.as_str()).collect();
+    let procedure_id = field_id("court_procedure");
+    let procedure_error = errors
         .iter()
-        .filter(|t| !t.is_court())
-        .map(|t| t.as_str())
-        .collect();
+        .find(|(f, _)| *f == procedure_id)
+        .map(|(_, m)| m);
+    let organization_id = field_id("organization_id");
+    let organization_error = errors
+        .iter()
+        .find(|(f, _)| *f == organization_id)
+        .map(|(_, m)| m);
     let ip_types: Vec<_> = IpType::ALL.iter().map(|t| t.as_str()).collect();
     let kinds: Vec<_> = PartyKind::ALL.iter().map(|k| k.as_str()).collect();
-    let id_types: Vec<_> = IdDocumentKind::ALL.iter().map(|k| k.as_str()).collect();
+    // An organisation names no identity document: the choice may be left empty.
+    let id_types: Vec<_> = std::iter::once("")
+        .chain(IdDocumentKind::ALL.iter().map(|k| k.as_str()))
+        .collect();
     let claims_id = field_id("claims");
     let claims_error = errors.iter().find(|(f, _)| *f == claims_id).map(|(_, m)| m);
     html! {
@@ -144,6 +168,24 @@ fn form(ctx: &Ctx, csrf: &str, fields: &Fields, errors: &[(String, String)]) -> 
             fieldset {
                 legend { (lang.t("intake.dispute")) }
                 (select(lang, fields, "track", "intake.track", "track", &tracks))
+                @if court {
+                    label for=(organization_id) { (lang.t("intake.refer_to")) }
+                    @if let Some(error) = organization_error { p.error id={ (organization_id) "-error" } { (error) } }
+                    select id=(organization_id) name="organization_id" {
+                        @for o in targets {
+                            option value=(o.id) selected[value(fields, "organization_id") == o.id.to_string()] { (o.name.as_str()) }
+                        }
+                    }
+                    label for=(procedure_id) { (lang.t("intake.court_procedure")) }
+                    @if let Some(error) = procedure_error { p.error id={ (procedure_id) "-error" } { (error) } }
+                    select id=(procedure_id) name="court_procedure" {
+                        option value="" { (lang.t("intake.court_procedure.none")) }
+                        @for p in CourtProcedure::ALL {
+                            option value=(p.as_str()) selected[value(fields, "court_procedure") == p.as_str()] { (lang.name("court_procedure", p.as_str())) }
+                        }
+                    }
+                    p.hint { (lang.t("intake.r15")) }
+                }
                 (select(lang, fields, "ip_type", "intake.ip_type", "ip_type", &ip_types))
                 (text_field(lang, fields, errors, "right", "right", "intake.right"))
                 (text_field(lang, fields, errors, "right_title", "right_title", "intake.right_title"))
@@ -177,10 +219,12 @@ pub async fn show(req: &Request) -> Response {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
     };
-    if case_views::may_open(&session.principal).is_err() {
-        return errors::not_found(&ctx);
-    }
-    let body = form(&ctx, session.csrf_token(), &Fields::new(), &[]);
+    let choices = match case_views::intake_choices(&ctx.state, &session.principal).await {
+        Ok(choices) => choices,
+        Err(AppError::Forbidden) => return errors::not_found(&ctx),
+        Err(e) => return errors::for_error(&ctx, &e),
+    };
+    let body = form(&ctx, session.csrf_token(), &choices, &Fields::new(), &[]);
     page(&ctx, StatusCode::OK, ctx.lang.t("intake.title"), body)
 }
 
@@ -191,8 +235,13 @@ pub async fn submit(req: &Request, Form(fields): Form<Fields>) -> Response {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
     };
+    let choices = match case_views::intake_choices(&ctx.state, &session.principal).await {
+        Ok(choices) => choices,
+        Err(AppError::Forbidden) => return errors::not_found(&ctx),
+        Err(e) => return errors::for_error(&ctx, &e),
+    };
     let invalid = |errors: Vec<(String, String)>| {
-        let body = form(&ctx, session.csrf_token(), &fields, &errors);
+        let body = form(&ctx, session.csrf_token(), &choices, &fields, &errors);
         page(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -207,7 +256,12 @@ pub async fn submit(req: &Request, Form(fields): Form<Fields>) -> Response {
     let acting = ctx.acting(&session, "open_case", "/api/v1/cases".to_owned());
     let (opened, _) = crate::audit::acting(
         acting,
-        case_views::open_new(&ctx.state, &session.principal, &draft, None),
+        case_views::open_new(
+            &ctx.state,
+            &session.principal,
+            &draft,
+            crate::console::id_of(value(&fields, "organization_id")),
+        ),
     )
     .await;
     match opened {

@@ -2,13 +2,18 @@
 pub mod actions;
 pub mod admin;
 pub mod agreement;
+pub mod audit;
 pub mod case;
 pub mod cases;
 pub mod confirmation;
+pub mod documents;
 pub mod errors;
+pub mod federation_admin;
 pub mod home;
 pub mod intake;
+pub mod investigators;
 pub mod login;
+pub mod referrals;
 
 use poem::web::Form;
 use poem::{Request, Response, handler};

@@ -155,3 +155,75 @@ async fn list_page(
         next_after: found.next_after,
     })
 }
+
+/// Whether `caller` may take steps on `referral` (the policy; which steps follow is the
+/// domain's [`ipdr_domain::referral::offered`]).
+///
+/// # Errors
+/// `Internal`.
+pub async fn may_answer(
+    state: &AppState,
+    caller: &Principal,
+    referral: &Referral,
+) -> AppResult<bool> {
+    let reference = super::referral_ref(&state.db, caller, referral).await?;
+    Ok(
+        authorize(caller, Action::Update, &Resource::Referral(reference))
+            == ipdr_domain::access::Decision::Allow,
+    )
+}
+
+/// The agreements `caller` may send a referral under today: in force, with a registered,
+/// active partner (the scope of each is checked again when the referral is sent).
+///
+/// # Errors
+/// `Forbidden` for anyone who may not send referrals; `Internal`.
+pub async fn sendable_agreements(
+    state: &AppState,
+    caller: &Principal,
+) -> AppResult<Vec<cooperation_agreements::CooperationAgreement>> {
+    may_send(caller)?;
+    let today = state.clock.today();
+    let mut usable = Vec::new();
+    for agreement in cooperation_agreements::list(&state.db).await? {
+        let active =
+            agreement.scope.status_on(today) == ipdr_domain::referral::AgreementStatus::Active;
+        let partner =
+            ipdr_persistence::repo::federation::partners::get(&state.db, &agreement.partner_node)
+                .await?;
+        if active && partner.is_some_and(|p| p.active) {
+            usable.push(agreement);
+        }
+    }
+    Ok(usable)
+}
+
+/// Sends a referral in its own unit of work (see [`send`]) and wakes the delivery worker: the
+/// shape of a caller that has no idempotency key to honour (the console).
+///
+/// # Errors
+/// As [`send`].
+pub async fn send_new(
+    state: &AppState,
+    caller: &Principal,
+    sending: Sending,
+) -> AppResult<Referral> {
+    may_send(caller)?;
+    let txn = ipdr_persistence::begin_write(&state.db).await?;
+    let referral = send(&txn, state, caller, sending).await?;
+    crate::service::unit_of_work::commit(txn).await?;
+    state.outbox_wake.notify_one();
+    Ok(referral)
+}
+
+/// The active organisations here that handle cases, where accepting a referral may open one.
+///
+/// # Errors
+/// `Forbidden` for anyone who may not work referrals; `Internal`.
+pub async fn case_handlers(
+    state: &AppState,
+    caller: &Principal,
+) -> AppResult<Vec<ipdr_domain::organization::Organization>> {
+    permit(authorize(caller, Action::List, &Resource::Referrals))?;
+    crate::service::organizations::handling(state, ipdr_domain::case::Track::ALL).await
+}
