@@ -98,6 +98,19 @@ impl Lang {
         catalogue.get(key).copied().unwrap_or(key)
     }
 
+    /// What the domain's refusal or validation `code` says, in this language: 简体中文 from the
+    /// catalogue (`problem.<code>`), English as the domain wrote it (`message`, more specific
+    /// than a code can be). A code the catalogue lacks shows `message` (a test checks every
+    /// code the sources use has its entry).
+    pub fn problem(self, code: &str, message: &str) -> String {
+        match self {
+            Self::En => message.to_owned(),
+            Self::ZhCn => CATALOGUES[0]
+                .get(format!("problem.{code}").as_str())
+                .map_or_else(|| message.to_owned(), |t| (*t).to_owned()),
+        }
+    }
+
     /// The text of a stored name under `prefix` (`status` + `in_mediation`); the name itself
     /// when the catalogue lacks it (a test checks every name of the enums shown).
     pub fn name(self, prefix: &str, name: &str) -> String {
@@ -320,6 +333,60 @@ mod tests {
             .filter(|n| !zh.contains_key(n.as_str()))
             .collect();
         assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn every_refusal_and_validation_code_the_sources_use_has_its_text() {
+        let [zh, en] = &*CATALOGUES;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("domain/src"), root.join("api/src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a source directory") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        // The ways a code is written: Invalid::new(…), refuse(…), refused_now(…), and the
+        // field `code:` of a Refusal, each with the code as its first string.
+        let mut codes = std::collections::BTreeSet::new();
+        for path in files {
+            let source = std::fs::read_to_string(&path).expect("a source file");
+            for marker in ["Invalid::new(", "refuse(", "refused_now(", "code: "] {
+                for piece in source.split(marker).skip(1) {
+                    let piece = piece.trim_start();
+                    if let Some(rest) = piece.strip_prefix('"') {
+                        let code = rest.split('"').next().unwrap_or_default();
+                        if !code.is_empty()
+                            && code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                        {
+                            codes.insert(code.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(codes.len() > 50, "found only {} codes", codes.len());
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|c| {
+                let key = format!("problem.{c}");
+                !zh.contains_key(key.as_str()) || !en.contains_key(key.as_str())
+            })
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        assert_eq!(
+            Lang::ZhCn.problem("case_closed", "the case is closed"),
+            "案件已结案，不能再修改（R5）"
+        );
+        assert_eq!(
+            Lang::En.problem("case_closed", "the case is closed"),
+            "the case is closed"
+        );
     }
 
     #[test]

@@ -151,6 +151,10 @@ pub fn mount(route: Route) -> Route {
             post(pages::admin::create_organization).around(guard),
         )
         .at(
+            "/admin/organizations/:id/jurisdiction",
+            post(pages::admin::set_jurisdiction).around(guard),
+        )
+        .at(
             "/admin/accounts",
             post(pages::admin::create_account).around(guard),
         )
@@ -312,6 +316,24 @@ pub async fn posted(
 /// The id in a path or a form field, when it is one.
 pub fn id_of<T: From<uuid::Uuid>>(text: &str) -> Option<T> {
     uuid::Uuid::parse_str(text.trim()).ok().map(T::from)
+}
+
+/// Invalid input as a form shows it: each field's problem in the caller's language.
+pub fn shown(lang: Lang, invalid: ipdr_domain::ValidationErrors) -> Vec<(String, String)> {
+    invalid
+        .0
+        .into_iter()
+        .map(|e| {
+            let text = lang.problem(e.code, &e.message);
+            (e.field, text)
+        })
+        .collect()
+}
+
+/// A refusal of the domain in the caller's language, with the rule it rests on.
+pub fn refused(lang: Lang, refusal: &ipdr_domain::case::Refusal) -> String {
+    let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
+    format!("{}{rule}", lang.problem(refusal.code, &refusal.message))
 }
 
 /// A cookie of this console: HttpOnly, SameSite=Strict, the whole site, Secure over HTTPS.

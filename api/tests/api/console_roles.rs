@@ -379,6 +379,36 @@ async fn the_administrator_loads_a_calendar_year_and_registers_a_partner_in_the_
     );
     assert_eq!(year["makeup_workdays"], json!(["2031-10-11"]));
 
+    // A court's jurisdiction, set on the administration page (R9, R14).
+    let court = app
+        .create_organization("DLMID", "court", Some("intermediate"))
+        .await;
+    let court_id = court["id"].as_str().unwrap();
+    let (_, _, page) = desk.get("/admin").await;
+    assert!(page.contains(&format!("/admin/organizations/{court_id}/jurisdiction")));
+    let csrf = hidden(&page, "csrf");
+    let (status, headers, _) = desk
+        .post(
+            &format!("/admin/organizations/{court_id}/jurisdiction"),
+            &[
+                ("csrf", &csrf),
+                ("areas", "大连 瓦房店"),
+                ("ip_invention_patent", "on"),
+                ("ip_trademark", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/admin");
+    let set = app
+        .get_json(&format!("/api/v1/organizations/{court_id}"), Some(&admin))
+        .await;
+    assert_eq!(set["jurisdiction"]["areas"], json!(["大连", "瓦房店"]));
+    assert_eq!(
+        set["jurisdiction"]["ip_types"],
+        json!(["invention_patent", "trademark"])
+    );
+
     // A partner node with its key, then it shows in the registry.
     let (_, _, page) = desk.get("/admin/partners").await;
     let csrf = hidden(&page, "csrf");

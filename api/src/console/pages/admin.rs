@@ -15,6 +15,8 @@ use crate::service::error::{AppError, Conflict};
 use crate::service::organizations::{self, OrganizationFilter, PageRequest};
 use ipdr_domain::OrganizationId;
 use ipdr_domain::account::{NewAccount, Role};
+use ipdr_domain::case::IpType;
+use ipdr_domain::organization::Jurisdiction;
 use ipdr_domain::organization::{NewOrganization, Organization, OrganizationKind};
 
 type Fields = HashMap<String, String>;
@@ -103,6 +105,39 @@ async fn render(
                 td { (lang.name("kind", &kind_value(o.kind))) } td { (o.city.as_str()) }
             } } }
         }
+        @let courts: Vec<&Organization> = orgs.iter().filter(|o| o.kind.court_level().is_some()).collect();
+        @if !courts.is_empty() {
+            h2 { (lang.t("admin.jurisdiction")) }
+            p { (lang.t("admin.jurisdiction.explain")) }
+            @for court in courts {
+                details.jurisdiction {
+                    summary {
+                        (court.name.as_str()) " — "
+                        @match &court.jurisdiction {
+                            Some(j) => { (j.areas.join("、")) " · " @for t in &j.ip_types { (lang.name("ip_type", t.as_str())) " " } },
+                            None => (lang.t("admin.jurisdiction.none")),
+                        }
+                    }
+                    form method="post" action={ "/admin/organizations/" (court.id) "/jurisdiction" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for={ "areas-" (court.id) } { (lang.t("admin.jurisdiction.areas")) }
+                        input id={ "areas-" (court.id) } type="text" name="areas"
+                            value=(court.jurisdiction.as_ref().map(|j| j.areas.join(" ")).unwrap_or_default());
+                        fieldset {
+                            legend { (lang.t("admin.jurisdiction.ip_types")) }
+                            @for t in IpType::ALL {
+                                label.choice {
+                                    input type="checkbox" name={ "ip_" (t.as_str()) } value="on"
+                                        checked[court.jurisdiction.as_ref().is_some_and(|j| j.ip_types.contains(t))];
+                                    " " (lang.name("ip_type", t.as_str()))
+                                }
+                            }
+                        }
+                        div { button type="submit" { (lang.t("admin.jurisdiction.set")) } }
+                    }
+                }
+            }
+        }
         details open[fields.contains_key("code")] {
             summary { (lang.t("admin.new_organization")) }
             form method="post" action="/admin/organizations" {
@@ -180,11 +215,7 @@ async fn failed(ctx: &Ctx, fields: &Fields, error: AppError) -> Response {
     let (status, shown) = match error {
         AppError::Invalid(invalid) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            invalid
-                .0
-                .into_iter()
-                .map(|e| (e.field, e.message))
-                .collect(),
+            crate::console::shown(ctx.lang, invalid),
         ),
         AppError::Conflict(Conflict::OrganizationCode) => (StatusCode::CONFLICT, taken("code")),
         AppError::Conflict(Conflict::OrganizationName) => (StatusCode::CONFLICT, taken("name")),
@@ -255,5 +286,50 @@ pub async fn create_account(req: &Request, Form(fields): Form<Fields>) -> Respon
     match created {
         Ok(_) => see_other("/admin"),
         Err(e) => failed(&ctx, &fields, e).await,
+    }
+}
+
+/// Sets a court's jurisdiction: the places (names, separated by spaces, commas or 、) and the
+/// IP matters it decides (R9, R14).
+#[handler]
+pub async fn set_jurisdiction(
+    req: &Request,
+    poem::web::Path(id): poem::web::Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let (ctx, session) = match form_of(req, value(&fields, "csrf")).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
+    };
+    let Some(id) = crate::console::id_of::<OrganizationId>(&id) else {
+        return errors::not_found(&ctx);
+    };
+    let areas: Vec<String> = value(&fields, "areas")
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let ip_types: Vec<IpType> = IpType::ALL
+        .iter()
+        .copied()
+        .filter(|t| fields.contains_key(&format!("ip_{}", t.as_str())))
+        .collect();
+    let jurisdiction = Jurisdiction::parse(&areas, &[], &ip_types);
+    let object = format!("/api/v1/organizations/{id}/jurisdiction");
+    let (done, _) = crate::audit::acting(
+        ctx.acting(&session, "set_court_jurisdiction", object),
+        organizations::set_court_jurisdiction(&ctx.state, &session.principal, id, jurisdiction),
+    )
+    .await;
+    match done {
+        Ok(_) => see_other("/admin"),
+        Err(AppError::Refused { refusal, .. }) => {
+            let shown = vec![(
+                "areas".to_owned(),
+                crate::console::refused(ctx.lang, &refusal),
+            )];
+            render(&ctx, StatusCode::CONFLICT, &Fields::new(), &shown).await
+        }
+        Err(e) => failed(&ctx, &Fields::new(), e).await,
     }
 }

@@ -67,16 +67,11 @@ impl Attempt {
                 },
             ),
             AppError::Refused { refusal, .. } => {
-                let rule = refusal.rule.map(|r| format!(" ({r})")).unwrap_or_default();
-                let errors = vec![(field, format!("{}{rule}", refusal.message))];
+                let errors = vec![(field, crate::console::refused(lang, &refusal))];
                 (StatusCode::CONFLICT, Self { errors, ..self })
             }
             AppError::Invalid(invalid) => {
-                let errors = invalid
-                    .0
-                    .into_iter()
-                    .map(|e| (e.field, e.message))
-                    .collect();
+                let errors = crate::console::shown(lang, invalid);
                 (StatusCode::UNPROCESSABLE_ENTITY, Self { errors, ..self })
             }
             other => return Err(other),

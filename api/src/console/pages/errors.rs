@@ -54,7 +54,7 @@ pub fn for_error(ctx: &Ctx, error: &AppError) -> Response {
                 ctx,
                 StatusCode::CONFLICT,
                 lang.t("errors.refused.title"),
-                html! { p { (refusal.message) } },
+                html! { p { (crate::console::refused(lang, refusal)) } },
             )
         }
         AppError::Internal(cause) => {

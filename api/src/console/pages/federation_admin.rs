@@ -49,13 +49,12 @@ fn input(
 /// What a failed change shows beside its form; `field` names the form's key field.
 fn shown_of(lang: Lang, field: &str, error: AppError) -> Result<Vec<(String, String)>, AppError> {
     match error {
-        AppError::Invalid(invalid) => Ok(invalid
-            .0
-            .into_iter()
-            .map(|e| (e.field, e.message))
-            .collect()),
+        AppError::Invalid(invalid) => Ok(crate::console::shown(lang, invalid)),
         AppError::Conflict(_) => Ok(vec![(field.to_owned(), lang.t("admin.taken").to_owned())]),
-        AppError::Refused { refusal, .. } => Ok(vec![(field.to_owned(), refusal.message)]),
+        AppError::Refused { refusal, .. } => Ok(vec![(
+            field.to_owned(),
+            crate::console::refused(lang, &refusal),
+        )]),
         AppError::Stale { .. } => Ok(vec![(field.to_owned(), lang.t("errors.stale").to_owned())]),
         other => Err(other),
     }
@@ -484,11 +483,7 @@ pub async fn load_year(req: &Request, Form(form): Form<Fields>) -> Response {
             render_calendar(&ctx, StatusCode::OK, &Fields::new(), &[], Some(moved)).await
         }
         Err(AppError::Invalid(invalid)) => {
-            let shown: Vec<_> = invalid
-                .0
-                .into_iter()
-                .map(|e| (e.field, e.message))
-                .collect();
+            let shown = crate::console::shown(ctx.lang, invalid);
             render_calendar(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, &shown, None).await
         }
         Err(e) => errors::for_error(&ctx, &e),

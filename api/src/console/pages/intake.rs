@@ -267,10 +267,9 @@ pub async fn submit(req: &Request, Form(fields): Form<Fields>) -> Response {
     match opened {
         Ok(case) => see_other(&format!("/cases/{}", case.id)),
         Err(AppError::Invalid(errors)) => invalid(
-            errors
-                .0
+            crate::console::shown(ctx.lang, errors)
                 .into_iter()
-                .map(|e| (field_id(&e.field), e.message))
+                .map(|(field, message)| (field_id(&field), message))
                 .collect(),
         ),
         Err(AppError::Forbidden) => errors::not_found(&ctx),

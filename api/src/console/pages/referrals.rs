@@ -327,11 +327,7 @@ pub async fn send(req: &Request, Form(form): Form<Fields>) -> Response {
     match sent {
         Ok(referral) => see_other(&format!("/referrals/{}", referral.id)),
         Err(AppError::Invalid(invalid)) => {
-            let shown: Vec<_> = invalid
-                .0
-                .into_iter()
-                .map(|e| (e.field, e.message))
-                .collect();
+            let shown = crate::console::shown(ctx.lang, invalid);
             render_new(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, &shown).await
         }
         Err(e) => errors::for_error(&ctx, &e),
@@ -586,15 +582,14 @@ pub async fn take(req: &Request, Path(id): Path<String>, Form(form): Form<Fields
             render(&ctx, id, StatusCode::CONFLICT, &notice).await
         }
         Err(AppError::Refused { refusal, .. }) => {
-            let shown = vec![("step".to_owned(), refusal.message)];
+            let shown = vec![(
+                "step".to_owned(),
+                crate::console::refused(ctx.lang, &refusal),
+            )];
             render(&ctx, id, StatusCode::CONFLICT, &shown).await
         }
         Err(AppError::Invalid(invalid)) => {
-            let shown: Vec<_> = invalid
-                .0
-                .into_iter()
-                .map(|e| (e.field, e.message))
-                .collect();
+            let shown = crate::console::shown(ctx.lang, invalid);
             render(&ctx, id, StatusCode::UNPROCESSABLE_ENTITY, &shown).await
         }
         Err(e) => errors::for_error(&ctx, &e),
