@@ -1,4 +1,5 @@
-# Shared by bench/run and bench/capture-sql: tools, PostgreSQL, the server, the API set-up.
+# Shared by bench/run and bench/capture-sql: tools, PostgreSQL, the server, the API set-up, the
+# console's sign-in.
 # shellcheck shell=bash
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -123,6 +124,25 @@ api() {
 
 login() { # login USERNAME PASSWORD → access token
     api POST /auth/login "" "$(jq -nc --arg u "$1" --arg p "$2" '{username: $u, password: $p}')" | jq -r .access_token
+}
+
+# console_login USERNAME PASSWORD → the web console's session cookie value (ipdr_session), signed
+# in as a browser does: GET /login sets the cookie ipdr_login and puts the same token in the form's
+# hidden input csrf; POST /login (form-encoded csrf, username, password, with that cookie) answers
+# 303 and sets ipdr_session. Fails loudly otherwise (e.g. 429 while the login throttle holds).
+console_login() {
+    local work token csrf status session
+    work=$(mktemp -d)
+    curl -s -D "$work/h1" -o "$work/b1" "$BASE/login"
+    token=$(tr -d '\r' <"$work/h1" | sed -n 's/^set-cookie: *ipdr_login=\([^;]*\).*/\1/Ip' | head -n1)
+    csrf=$(grep -o 'name="csrf" value="[^"]*"' "$work/b1" | head -n1 | sed 's/.*value="//; s/"$//')
+    [[ -n "$token" && "$token" == "$csrf" ]] || { rm -rf "$work"; die "console: GET /login gave no ipdr_login cookie matching the form's csrf"; }
+    status=$(curl -s -D "$work/h2" -o "$work/b2" -w '%{http_code}' -H "cookie: ipdr_login=$token" \
+        --data-urlencode "csrf=$csrf" --data-urlencode "username=$1" --data-urlencode "password=$2" "$BASE/login")
+    session=$(tr -d '\r' <"$work/h2" | sed -n 's/^set-cookie: *ipdr_session=\([^;]*\).*/\1/Ip' | head -n1)
+    rm -rf "$work"
+    [[ "$status" == 303 && -n "$session" ]] || die "console: POST /login as $1 answered $status, not 303 with an ipdr_session cookie"
+    printf '%s' "$session"
 }
 
 # Creates the organisations and the mediator the benchmark uses; sets ADMIN, ORG, ORGS (all

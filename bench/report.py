@@ -11,8 +11,10 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 
 MS = 1000.0
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def load_oha(run, name):
@@ -217,13 +219,37 @@ def summary(run, out_json, out_md):
             goal(f"list ?{open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lists', mm.group(1))).read().strip()} "
                  f"p99 at {ms[n]['rps']:.0f}/s", ms[n]["p99_ms"], " ms", 50, "<=", "{:.1f}")
             goal(f"list {mm.group(1)} errors", ms[n]["errors"], "", 0, "<=", "{:.0f}")
+    if "console_case_half" in ms:
+        goal(f"console GET /cases/{{id}} p99 at {ms['console_case_half']['rps']:.0f}/s open loop "
+             f"(max {ms['console_case_max']['rps']:.0f}/s)" if "console_case_max" in ms else
+             f"console GET /cases/{{id}} p99 at {ms['console_case_half']['rps']:.0f}/s open loop",
+             ms["console_case_half"]["p99_ms"], " ms", 20, "<=", "{:.1f}")
+        goal("console case page errors", ms["console_case_half"]["errors"], "", 0, "<=", "{:.0f}")
+    for n in sorted(ms):
+        mm = re.match(r"console_list_(.+)_half$", n)
+        if mm:
+            query = urllib.parse.unquote(console_query(mm.group(1)))
+            top = ms.get(f"console_list_{mm.group(1)}_max")
+            goal(f"console GET /cases{'?' + query if query else ''} p99 at {ms[n]['rps']:.0f}/s"
+                 + (f" (max {top['rps']:.0f}/s)" if top else ""), ms[n]["p99_ms"], " ms", 20, "<=", "{:.1f}")
+            goal(f"console list {mm.group(1)} errors", ms[n]["errors"], "", 0, "<=", "{:.0f}")
+    writes = console_writes(run, ms)
+    if writes:
+        shown = ", ".join(f"{t} {' '.join(f'{v} {k}' for k, v in d.items())}" for t, d in writes["tables"].items())
+        goals.append({"what": f"rows written while the console phase ran ({writes['requests']} GETs in "
+                              f"{writes['seconds']:.0f} s; with the background work)",
+                      "value": writes["rows"], "unit": "", "goal": "reported", "met": None,
+                      "text": shown or "none"})
     goals.append({"what": "peak resident memory of the server (VmHWM)", "value": memory["vmhwm_mib"],
                   "unit": " MiB", "goal": "reported", "met": None,
                   "text": f"{memory['vmhwm_mib']:.0f} MiB" if memory["vmhwm_mib"] else "—"})
 
     elapsed = read_kib(run, "elapsed")
+    statements = statement_counts(run)
     result = {"meta": meta, "seed": seed, "memory": memory, "goals": goals, "measurements": ms,
-              "elapsed_seconds": elapsed}
+              "statements_per_request": statements, "elapsed_seconds": elapsed}
+    if writes:
+        result["console_writes"] = writes
     if flood:
         result["flood"] = flood
 
@@ -263,6 +289,10 @@ def summary(run, out_json, out_md):
     md.append("")
     md.append(f"Memory: VmHWM {memory['vmhwm_mib']} MiB, largest sampled RSS {memory['rss_sampled_max_mib']} MiB, "
               f"RSS at the end {memory['rss_end_mib']} MiB.")
+    if statements:
+        md.append("")
+        md.append("Statements per request (bench/capture-sql): "
+                  + ", ".join(f"{k} {v}" for k, v in statements.items()) + ".")
     open(out_md, "w").write("\n".join(md) + "\n")
 
     print()
@@ -270,6 +300,46 @@ def summary(run, out_json, out_md):
     print("\n".join(md))
     print("=" * 100)
     print(f"raw numbers: {out_json}\nMarkdown table: {out_md}")
+
+
+def console_query(name):
+    try:
+        return open(os.path.join(BENCH_DIR, "console-lists", name)).read().strip()
+    except OSError:
+        return "?"
+
+
+def console_writes(run, ms):
+    """Rows inserted, updated, deleted per table between the start and the end of the console
+    phase (pg_stat_user_tables), with the number of console GETs and the phase's duration."""
+    try:
+        before = json.load(open(os.path.join(run, "console.writes_before")))
+        after = json.load(open(os.path.join(run, "console.writes_after")))
+        seconds = float(open(os.path.join(run, "console.ended")).read()) - float(
+            open(os.path.join(run, "console.started")).read())
+    except (OSError, ValueError):
+        return None
+    tables = {}
+    for table, counts in sorted(after.items()):
+        old = before.get(table, {})
+        delta = {k: v - old.get(k, 0) for k, v in counts.items() if v - old.get(k, 0)}
+        if delta:
+            tables[table] = delta
+    requests = sum(m["requests"] for n, m in ms.items() if n.startswith("console_"))
+    rows = sum(sum(d.values()) for d in tables.values())
+    return {"tables": tables, "rows": rows, "requests": requests, "seconds": round(seconds, 1),
+            "rows_per_1000_requests": round(rows / requests * 1000, 3) if requests else None}
+
+
+def statement_counts(run):
+    """Statements of one request of each captured kind (the run's copies of bench/sql/*.pgbench)."""
+    counts = {}
+    for f in sorted(os.listdir(run)):
+        if f.endswith(".pgbench"):
+            lines = [line.rstrip() for line in open(os.path.join(run, f))]
+            counts[f[: -len(".pgbench")]] = sum(1 for line in lines
+                                                if line.endswith(";") and not line.startswith(("--", "\\")))
+    return counts
 
 
 def per_text(m):
