@@ -2,6 +2,7 @@
 use ipdr_domain::access::{Action, Principal, Resource, authorize};
 use ipdr_domain::audit::Record;
 use ipdr_persistence::repo::audit;
+pub use ipdr_persistence::repo::audit::TrailFilter;
 
 use crate::service::error::{AppResult, permit};
 use crate::state::AppState;

@@ -10,8 +10,7 @@ use serde::Deserialize;
 use super::errors;
 use crate::console::layout::page;
 use crate::console::signed_in;
-use crate::service::audit_trail;
-use ipdr_persistence::repo::audit::TrailFilter;
+use crate::service::audit_trail::{self, TrailFilter};
 
 const PAGE: u64 = 50;
 
