@@ -41,28 +41,66 @@ pub struct BodyLimitEndpoint<E> {
     documents: usize,
 }
 
-/// Whether the request uploads a case document (`POST /api/v1/cases/{id}/documents`).
-/// The console's upload forms (`POST /cases/{id}/documents`, `POST /cases/{id}/opinion`) have
-/// the same limit.
-fn is_document_upload(req: &Request) -> bool {
+/// What a request uploads, if anything.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Upload {
+    /// Not a document upload: the default limit.
+    None,
+    /// `POST /api/v1/cases/{id}/documents` or `…/opinion-documents`.
+    Api,
+    /// The console's upload forms: `POST /cases/{id}/documents`, `POST /cases/{id}/opinion`.
+    Console,
+}
+
+/// Which kind of upload `req` is; both kinds have the documents' limit.
+fn upload_of(req: &Request) -> Upload {
     let path = req.uri().path().trim_end_matches('/');
-    let api = path.starts_with("/api/v1/cases/")
+    if req.method() != poem::http::Method::POST {
+        return Upload::None;
+    }
+    if path.starts_with("/api/v1/cases/")
         && (path.ends_with("/documents") || path.ends_with("/opinion-documents"))
-        && path.matches('/').count() == 5;
-    let console = path.starts_with("/cases/")
+        && path.matches('/').count() == 5
+    {
+        Upload::Api
+    } else if path.starts_with("/cases/")
         && (path.ends_with("/documents") || path.ends_with("/opinion"))
-        && path.matches('/').count() == 3;
-    req.method() == poem::http::Method::POST && (api || console)
+        && path.matches('/').count() == 3
+    {
+        Upload::Console
+    } else {
+        Upload::None
+    }
+}
+
+/// The answer to a body over `limit`: the API's problem, or for a console form (a browser) a
+/// redirect to the case page, which says the file was too large.
+fn too_large(path: &str, upload: Upload, limit: usize) -> poem::Result<poem::Response> {
+    let case = path
+        .split('/')
+        .nth(2)
+        .and_then(|id| uuid::Uuid::parse_str(id).ok());
+    match (upload, case) {
+        (Upload::Console, Some(case)) => Ok(poem::Response::builder()
+            .status(poem::http::StatusCode::SEE_OTHER)
+            .header(
+                poem::http::header::LOCATION,
+                format!("/cases/{case}?notice=too_large"),
+            )
+            .finish()),
+        _ => Err(ApiProblem::payload_too_large(limit).into()),
+    }
 }
 
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
-    type Output = E::Output;
+    type Output = poem::Response;
 
     async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
-        let limit = if is_document_upload(&req) {
-            self.documents
-        } else {
+        let upload = upload_of(&req);
+        let limit = if upload == Upload::None {
             self.default
+        } else {
+            self.documents
         };
         let announced = req
             .headers()
@@ -71,28 +109,33 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             .and_then(|v| v.parse::<u64>().ok());
         match announced {
             Some(length) if length > limit as u64 => {
-                return Err(ApiProblem::payload_too_large(limit).into());
+                return too_large(req.uri().path(), upload, limit);
             }
             Some(_) => {}
             None if req
                 .headers()
                 .contains_key(poem::http::header::TRANSFER_ENCODING) =>
             {
-                let bytes = req
-                    .take_body()
-                    .into_bytes_limit(limit)
-                    .await
-                    .map_err(|e| match e {
-                        poem::error::ReadBodyError::PayloadTooLarge => {
-                            ApiProblem::payload_too_large(limit)
-                        }
-                        other => ApiProblem::bad_request("unreadable_body", other.to_string()),
-                    })?;
+                let path = req.uri().path().to_owned();
+                let bytes = match req.take_body().into_bytes_limit(limit).await {
+                    Ok(bytes) => bytes,
+                    Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+                        return too_large(&path, upload, limit);
+                    }
+                    Err(other) => {
+                        return Err(
+                            ApiProblem::bad_request("unreadable_body", other.to_string()).into(),
+                        );
+                    }
+                };
                 req.set_body(bytes);
             }
             None => {}
         }
-        self.inner.call(req).await
+        self.inner
+            .call(req)
+            .await
+            .map(poem::IntoResponse::into_response)
     }
 }
 

@@ -5,8 +5,10 @@ use poem::http::StatusCode;
 use poem::web::Html;
 use poem::{IntoResponse, Response};
 
-use super::Ctx;
+use std::collections::HashMap;
+
 use super::assets::STYLESHEET_PATH;
+use super::{Ctx, Lang};
 use ipdr_domain::account::Role;
 
 /// The sections of the console a role works in, as the header links them.
@@ -98,5 +100,29 @@ pub fn error_summary(ctx: &Ctx, errors: &[(String, String)]) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The value a kept form holds for `name`, trimmed ("" when absent).
+pub fn kept<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
+    fields.get(name).map_or("", |v| v.trim())
+}
+
+/// A labelled input `name` of type `kind`, with the value kept from the form (never for a
+/// password) and its error, if any, above it and named by `aria-describedby`.
+pub fn field(
+    lang: Lang,
+    fields: &HashMap<String, String>,
+    errors: &[(String, String)],
+    name: &str,
+    label: &'static str,
+    kind: &str,
+) -> Markup {
+    let error = errors.iter().find(|(f, _)| f == name).map(|(_, m)| m);
+    html! {
+        label for=(name) { (lang.t(label)) }
+        @if let Some(error) = error { p.error id={ (name) "-error" } { (error) } }
+        input id=(name) type=(kind) name=(name) value=[(kind != "password").then(|| kept(fields, name))]
+            aria-describedby=[error.map(|_| format!("{name}-error"))];
     }
 }

@@ -183,6 +183,36 @@ pub async fn list(
     })
 }
 
+/// The applications waiting for `caller`'s decision, at most `limit` of each status: for a
+/// court, those it has not yet decided whether to accept and those under review (R10), each
+/// only while the review offers a decision (the domain's [`review::decisions`]). Nobody else
+/// decides applications, so for anyone else there are none.
+///
+/// # Errors
+/// `Forbidden` (from [`list`]), `Internal`.
+pub async fn awaiting_decision(
+    state: &AppState,
+    caller: &Principal,
+    limit: u64,
+) -> AppResult<Vec<ApplicationEntry>> {
+    if caller.role != Role::Court {
+        return Ok(Vec::new());
+    }
+    let today = state.clock.today();
+    let mut waiting = Vec::new();
+    for status in [ApplicationStatus::Submitted, ApplicationStatus::Accepted] {
+        let page = PageRequest { after: None, limit };
+        let found = list(state, caller, Some(status), page).await?;
+        waiting.extend(
+            found
+                .items
+                .into_iter()
+                .filter(|entry| !review::decisions(&entry.application.state(), today).is_empty()),
+        );
+    }
+    Ok(waiting)
+}
+
 /// One application the caller may read, with the agreement under review (for those who may
 /// read the agreement) and the opinions the caller may read.
 ///

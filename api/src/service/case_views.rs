@@ -2,7 +2,7 @@
 //! Parties' identity numbers, phones and addresses are masked for callers the policy does not
 //! let read personal data (auditors).
 use chrono::{DateTime, NaiveDate, Utc};
-use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize, case_scope};
+use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize, case_scope};
 use ipdr_domain::case::intake::CaseDraft;
 use ipdr_domain::case::lifecycle::{self, ActionKind};
 use ipdr_domain::case::masking::mask;
@@ -31,6 +31,8 @@ pub struct CaseDetail {
     pub agreement: Option<SettlementAgreement>,
     /// The day (China time) the deadlines' `overdue` is judged on.
     pub today: NaiveDate,
+    /// The policy's view of the case for the caller who read it.
+    pub reference: CaseRef,
 }
 
 /// What `caller` may see of `case`, read on `db` (a connection or the transaction that just
@@ -60,6 +62,7 @@ pub async fn detail_in(
         assigned_mediators: assigned.into_iter().map(|a| a.account_id).collect(),
         agreement,
         today: state.clock.today(),
+        reference,
     })
 }
 
@@ -95,18 +98,19 @@ pub async fn may_update(
     may(state, caller, detail, Action::Update).await
 }
 
-/// Whether the policy lets `caller` do `action` to the case of `detail`.
+/// Whether the policy lets `caller` do `action` to the case of `detail` (on the policy's view
+/// of the case read with it; async and given the state so that callers need not change when a
+/// rule needs to read more).
 ///
 /// # Errors
 /// `Internal`.
 pub async fn may(
-    state: &AppState,
+    _state: &AppState,
     caller: &Principal,
     detail: &CaseDetail,
     action: Action,
 ) -> AppResult<bool> {
-    let reference = case_ref(&state.db, caller, &detail.case).await?;
-    Ok(authorize(caller, action, &Resource::Case(reference)) == Decision::Allow)
+    Ok(authorize(caller, action, &Resource::Case(detail.reference)) == Decision::Allow)
 }
 
 /// [`detail_in`] on the database, for a case just read or changed.
@@ -124,6 +128,20 @@ pub async fn detail(state: &AppState, caller: &Principal, case: Case) -> AppResu
 pub async fn get(state: &AppState, caller: &Principal, id: CaseId) -> AppResult<CaseDetail> {
     let case = authorized(state, caller, id, Action::Read).await?;
     detail(state, caller, case).await
+}
+
+/// The names of the mediators assigned to the case `detail` shows, in assignment order (the
+/// account's id where it has no name), read in one query.
+///
+/// # Errors
+/// `Internal`.
+pub async fn mediator_names(state: &AppState, detail: &CaseDetail) -> AppResult<Vec<String>> {
+    let ids = &detail.assigned_mediators;
+    let mut names = ipdr_persistence::repo::accounts::display_names(&state.db, ids).await?;
+    Ok(ids
+        .iter()
+        .map(|id| names.remove(id).unwrap_or_else(|| id.to_string()))
+        .collect())
 }
 
 /// Whether `caller` may open cases.
@@ -257,6 +275,24 @@ pub async fn timeline(
     let case = authorized(state, caller, id, Action::ReadTimeline).await?;
     let events = events::list(&state.db, case.id).await?;
     Ok((case, events))
+}
+
+/// The timeline of the case `detail` shows, oldest first, for those who may read it: what
+/// [`timeline`] answers, without reading the case again.
+///
+/// # Errors
+/// `Forbidden`, `Internal`.
+pub async fn timeline_of(
+    state: &AppState,
+    caller: &Principal,
+    detail: &CaseDetail,
+) -> AppResult<Vec<CaseEvent>> {
+    permit(authorize(
+        caller,
+        Action::ReadTimeline,
+        &Resource::Case(detail.reference),
+    ))?;
+    Ok(events::list(&state.db, detail.case.id).await?)
 }
 
 /// A case's settlement agreement with its signatures, `None` when none has been recorded.

@@ -12,7 +12,7 @@ use ipdr_persistence::repo::accounts;
 use ipdr_persistence::repo::cases::{assignments, documents};
 
 use crate::service::cases::{authorized, begin_case_write, case_ref, event};
-use crate::service::error::AppError;
+use crate::service::error::{AppError, permit};
 use crate::service::unit_of_work::commit;
 use crate::state::AppState;
 
@@ -156,6 +156,28 @@ pub async fn list(
         .filter(|d| reads_kind(caller, reference, d.kind))
         .collect();
     Ok((case, items))
+}
+
+/// The documents of the case `detail` shows whose kind the caller may read: what [`list`]
+/// answers, without reading the case again.
+///
+/// # Errors
+/// `Forbidden`, `Internal`.
+pub async fn list_of(
+    state: &AppState,
+    caller: &Principal,
+    detail: &crate::service::case_views::CaseDetail,
+) -> Result<Vec<Document>, AppError> {
+    permit(authorize(
+        caller,
+        Action::Read,
+        &Resource::Case(detail.reference),
+    ))?;
+    Ok(documents::list(&state.db, detail.case.id)
+        .await?
+        .into_iter()
+        .filter(|d| reads_kind(caller, detail.reference, d.kind))
+        .collect())
 }
 
 /// Stores a document of a case (its content once per SHA-256) and records it in the timeline.

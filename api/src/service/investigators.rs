@@ -387,15 +387,16 @@ pub async fn visible_with_names(
     caller: &Principal,
     case: &Case,
 ) -> Result<Vec<(Assignment, String)>, AppError> {
-    let mut named = Vec::new();
-    for assignment in visible_assignments(state, caller, case).await? {
-        let name = ipdr_persistence::repo::accounts::get(&state.db, assignment.investigator_id)
-            .await?
-            .map_or_else(
-                || assignment.investigator_id.to_string(),
-                |a| a.display_name.as_str().to_owned(),
-            );
-        named.push((assignment, name));
-    }
-    Ok(named)
+    let assignments = visible_assignments(state, caller, case).await?;
+    let ids: Vec<_> = assignments.iter().map(|a| a.investigator_id).collect();
+    let mut names = ipdr_persistence::repo::accounts::display_names(&state.db, &ids).await?;
+    Ok(assignments
+        .into_iter()
+        .map(|assignment| {
+            let name = names
+                .remove(&assignment.investigator_id)
+                .unwrap_or_else(|| assignment.investigator_id.to_string());
+            (assignment, name)
+        })
+        .collect())
 }

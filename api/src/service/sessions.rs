@@ -122,7 +122,7 @@ pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Session>
         return Ok(None);
     };
     if now - stored.last_seen_at > TOUCH_EVERY {
-        sessions::touch(&state.db, &id, now).await?;
+        sessions::touch(&state.db, &id, now, now - TOUCH_EVERY).await?;
     }
     Ok(Some(Session {
         id,

@@ -416,6 +416,68 @@ async fn lists_filter_by_status_track_and_assignment_newest_first() {
     assert_eq!(ids(second_page), [a["id"].clone()]);
 }
 
+#[tokio::test]
+async fn a_search_pages_through_every_match_once_newest_first_and_only_in_the_callers_committee() {
+    let app = TestApp::spawn().await;
+    let wang = app.create_user("wang", "mediator").await;
+    let other_committee = app.create_user("liming", "mediator").await;
+    // Three matching cases; the second has two parties named 张…, so two of its terms match.
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let mut case = dispute();
+        if n == 1 {
+            case["parties"][0] = json!({ "side": "applicant", "kind": "person", "name": "张伟" });
+        }
+        ids.push(app.open_case(&wang.token, &case).await["id"].clone());
+    }
+    let mut unmatched = dispute();
+    unmatched["parties"][1] = json!({ "side": "respondent", "kind": "person", "name": "Zhao Lei" });
+    app.open_case(&wang.token, &unmatched).await;
+    app.open_case(&other_committee.token, &dispute()).await;
+
+    let q = urlencode("张");
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..5 {
+        let after = cursor
+            .as_ref()
+            .map(|c| format!("&cursor={c}"))
+            .unwrap_or_default();
+        let page = app
+            .get_json(
+                &format!("/api/v1/cases?q={q}&limit=1{after}"),
+                Some(&wang.token),
+            )
+            .await;
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{page}");
+        seen.push(items[0]["id"].clone());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(
+        seen, ids,
+        "each match once, newest first, the last page says so"
+    );
+    // With another filter as well, the same matches are found.
+    let page = app
+        .get_json(
+            &format!("/api/v1/cases?q={q}&status=submitted"),
+            Some(&wang.token),
+        )
+        .await;
+    let found: Vec<_> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(found, ids);
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {

@@ -74,6 +74,25 @@ impl Browser {
         (status, headers, r.text().await.unwrap())
     }
 
+    /// Posts `body` as it is, with `content_type` (a form a browser could not have sent whole).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, header::HeaderMap, String) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.text().await.unwrap())
+    }
+
     /// The raw answer to a GET (a download).
     pub async fn download(&self, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
         let r = self
@@ -699,6 +718,15 @@ async fn the_mediator_applies_for_confirmation_and_the_court_accepts_and_confirm
         inbox.contains(&application_path),
         "in the court's inbox: {inbox}"
     );
+    // My work lists it as waiting for the court's decision, and the mediator's does not.
+    let (_, _, home) = judge.get("/").await;
+    assert!(
+        home.contains("Confirmation applications waiting for my decision")
+            && home.contains(&application_path),
+        "{home}"
+    );
+    let (_, _, home) = desk.get("/").await;
+    assert!(!home.contains("waiting for my decision"), "{home}");
     let (_, _, page) = judge.get(&application_path).await;
     assert!(
         page.contains("value=\"accept_application\"")
@@ -767,6 +795,9 @@ async fn the_mediator_applies_for_confirmation_and_the_court_accepts_and_confirm
     assert_eq!(confirmed["enforceable"], true, "{confirmed}");
     let (_, _, page) = judge.get(&application_path).await;
     assert!(page.contains("Confirmed") && page.contains("(2026)辽02民特1号"));
+    // Decided: nothing waits for the court any more.
+    let (_, _, home) = judge.get("/").await;
+    assert!(!home.contains(&application_path), "{home}");
 
     // Another court sees nothing of it.
     let other = Browser::new(&app, "en");

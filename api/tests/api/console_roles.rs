@@ -455,3 +455,85 @@ async fn the_administrator_loads_a_calendar_year_and_registers_a_partner_in_the_
     assert_eq!(partners[0]["node_id"], "weihai");
     assert_eq!(partners[0]["keys"][0]["x"], key);
 }
+
+#[tokio::test]
+async fn an_upload_that_cannot_be_stored_returns_to_the_case_page_saying_why_and_stores_nothing() {
+    let app = TestApp::spawn_with(|config| config.max_document_bytes = 1024).await;
+    let mediator = app.create_user("mediator1", "mediator").await;
+    let case = app.case_in_mediation(&mediator.token).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let (desk, csrf) = signed_in(&app, "mediator1", "zh-CN").await;
+    let stored = || async {
+        let listed = app
+            .get_json(
+                &format!("/api/v1/cases/{id}/documents"),
+                Some(&mediator.token),
+            )
+            .await;
+        listed["items"].as_array().unwrap().len()
+    };
+
+    // A multipart body cut off before its closing boundary cannot be read.
+    let cut = format!(
+        "--XYZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XYZ\r\n\
+         Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhalf"
+    );
+    let (status, headers, _) = desk
+        .post_raw(
+            &format!("/cases/{id}/documents"),
+            "multipart/form-data; boundary=XYZ",
+            cut.into_bytes(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    assert_eq!(location(&headers), format!("/cases/{id}?notice=unreadable"));
+    let (status, _, page) = desk.get(location(&headers)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("上传的内容无法读取，未保存任何文件"),
+        "{page}"
+    );
+
+    // A file over the platform's limit (1 KiB here) is refused before it is read.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("kind", "evidence")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![b'x'; 4096]).file_name("big.bin"),
+        );
+    let (status, headers, _) = desk
+        .post_multipart(&format!("/cases/{id}/documents"), form)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    assert_eq!(location(&headers), format!("/cases/{id}?notice=too_large"));
+    let (_, _, page) = desk.get(location(&headers)).await;
+    assert!(page.contains("文件超过本平台允许的大小"), "{page}");
+    assert_eq!(stored().await, 0, "nothing was stored");
+
+    let (_, _, plain) = desk.get(&format!("/cases/{id}")).await;
+    assert!(!plain.contains("role=\"status\""), "no notice unasked");
+    // A notice the console does not know shows nothing: a link cannot put words on the page.
+    let (_, _, page) = desk
+        .get(&format!(
+            "/cases/{id}?notice=%3Cscript%3Ealert(1)%3C/script%3E"
+        ))
+        .await;
+    assert!(!page.contains("role=\"status\""), "{page}");
+    assert!(!page.contains("<script>alert(1)"), "{page}");
+
+    // A file within the limit is stored, so the refusals above were the limit's.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("kind", "evidence")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![b'x'; 100]).file_name("small.bin"),
+        );
+    let (status, headers, _) = desk
+        .post_multipart(&format!("/cases/{id}/documents"), form)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), format!("/cases/{id}"));
+    assert_eq!(stored().await, 1);
+}

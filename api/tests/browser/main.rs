@@ -799,6 +799,30 @@ async fn dalian_sends_a_referral_that_weihai_acknowledges_and_accepts_and_dalian
     }
     assert!(found, "the referral reached Weihai");
     at_weihai.check_and_photograph("referrals.en").await;
+    // Weihai's My work lists it as waiting for an answer; Dalian's, where nothing is owed
+    // until Weihai answers, does not.
+    at_weihai.goto(&weihai.base(), "/").await;
+    at_weihai
+        .wait_for_text_containing("main", "Referrals waiting for my answer")
+        .await;
+    assert!(
+        at_weihai
+            .client
+            .find(Locator::Css(&format!("a[href='/referrals/{id}']")))
+            .await
+            .is_ok(),
+        "on Weihai's My work"
+    );
+    at_dalian.goto(&dalian.base(), "/").await;
+    at_dalian.wait_for_text("h1", "我的工作").await;
+    assert!(
+        at_dalian
+            .client
+            .find(Locator::Css(&format!("a[href='/referrals/{id}']")))
+            .await
+            .is_err(),
+        "not on Dalian's My work"
+    );
     at_weihai
         .goto(&weihai.base(), &format!("/referrals/{id}"))
         .await;

@@ -20,6 +20,7 @@ mod m20261121_000014_create_audit;
 mod m20261202_000015_add_identity_kinds_and_divisions;
 mod m20261203_000016_create_event_stream;
 mod m20261203_000017_create_console_sessions;
+mod m20261204_000018_cover_search_terms;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_add_identity_kinds_and_divisions::Migration),
             Box::new(m20261203_000016_create_event_stream::Migration),
             Box::new(m20261203_000017_create_console_sessions::Migration),
+            Box::new(m20261204_000018_cover_search_terms::Migration),
         ]
     }
 }

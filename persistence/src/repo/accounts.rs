@@ -88,6 +88,31 @@ pub async fn get(db: &impl ConnectionTrait, id: AccountId) -> Result<Option<Acco
         .transpose()
 }
 
+/// The display names of `ids` that exist, in one query.
+///
+/// # Errors
+/// Database errors.
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: &[AccountId],
+) -> Result<std::collections::HashMap<AccountId, String>, RepoError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(uuid::Uuid, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::DisplayName)
+        .filter(Column::Id.is_in(ids.iter().map(|id| id.as_uuid())))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (id.into(), name))
+        .collect())
+}
+
 /// Accounts in creation order, filtered, one keyset page at a time.
 ///
 /// # Errors

@@ -66,7 +66,8 @@ pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<Option<StoredSes
         }))
 }
 
-/// Notes activity on the session (the idle timeout counts from it).
+/// Records that the session was used at `now`, unless it was already seen after
+/// `seen_after`: of requests in flight together, only the first writes the row.
 ///
 /// # Errors
 /// Database errors.
@@ -74,10 +75,12 @@ pub async fn touch(
     db: &impl ConnectionTrait,
     id: &str,
     now: DateTime<Utc>,
+    seen_after: DateTime<Utc>,
 ) -> Result<(), RepoError> {
     Entity::update_many()
         .col_expr(Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
         .filter(Column::Id.eq(id))
+        .filter(Column::LastSeenAt.lte(seen_after))
         .exec(db)
         .await?;
     Ok(())

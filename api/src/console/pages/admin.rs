@@ -2,14 +2,14 @@
 //! them (administrators only; the policy answers for everyone else, as in the API).
 use std::collections::HashMap;
 
-use maud::{Markup, html};
+use maud::html;
 use poem::http::StatusCode;
 use poem::web::Form;
 use poem::{Request, Response, handler};
 
 use super::errors;
-use crate::console::layout::{error_summary, page};
-use crate::console::{Ctx, Lang, form_of, see_other, signed_in};
+use crate::console::layout::{error_summary, field, kept, page};
+use crate::console::{Ctx, form_of, see_other, signed_in};
 use crate::service::accounts::{self, AccountFilter};
 use crate::service::error::{AppError, Conflict};
 use crate::service::organizations::{self, OrganizationFilter, PageRequest};
@@ -26,28 +26,6 @@ pub fn kind_value(kind: OrganizationKind) -> String {
     match kind.court_level() {
         Some(level) => format!("court-{}", level.as_str()),
         None => kind.name().to_owned(),
-    }
-}
-
-fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.get(name).map_or("", |v| v.trim())
-}
-
-fn text(
-    lang: Lang,
-    fields: &Fields,
-    errors: &[(String, String)],
-    id: &str,
-    name: &str,
-    label: &'static str,
-    kind: &str,
-) -> Markup {
-    let error = errors.iter().find(|(f, _)| f == id).map(|(_, m)| m);
-    html! {
-        label for=(id) { (lang.t(label)) }
-        @if let Some(error) = error { p.error id={ (id) "-error" } { (error) } }
-        input id=(id) type=(kind) name=(name) value=[(kind != "password").then(|| value(fields, name))]
-            aria-describedby=[error.map(|_| format!("{id}-error"))];
     }
 }
 
@@ -142,16 +120,16 @@ async fn render(
             summary { (lang.t("admin.new_organization")) }
             form method="post" action="/admin/organizations" {
                 input type="hidden" name="csrf" value=(csrf);
-                (text(lang, fields, errors_shown, "code", "code", "admin.code", "text"))
-                (text(lang, fields, errors_shown, "name", "name", "admin.name", "text"))
+                (field(lang, fields, errors_shown, "code", "admin.code", "text"))
+                (field(lang, fields, errors_shown, "name", "admin.name", "text"))
                 label for="kind" { (lang.t("admin.kind")) }
                 select #kind name="kind" {
                     @for kind in OrganizationKind::ALL {
                         @let v = kind_value(kind);
-                        option value=(v) selected[value(fields, "kind") == v] { (lang.name("kind", &v)) }
+                        option value=(v) selected[kept(fields, "kind") == v] { (lang.name("kind", &v)) }
                     }
                 }
-                (text(lang, fields, errors_shown, "city", "city", "admin.city", "text"))
+                (field(lang, fields, errors_shown, "city", "admin.city", "text"))
                 div { button type="submit" { (lang.t("admin.create")) } }
             }
         }
@@ -172,22 +150,22 @@ async fn render(
             summary { (lang.t("admin.new_account")) }
             form method="post" action="/admin/accounts" {
                 input type="hidden" name="csrf" value=(csrf);
-                (text(lang, fields, errors_shown, "username", "username", "admin.username", "text"))
-                (text(lang, fields, errors_shown, "display_name", "display_name", "admin.display_name", "text"))
+                (field(lang, fields, errors_shown, "username", "admin.username", "text"))
+                (field(lang, fields, errors_shown, "display_name", "admin.display_name", "text"))
                 label for="role" { (lang.t("admin.role")) }
                 select #role name="role" {
                     @for role in Role::ALL {
-                        option value=(role.as_str()) selected[value(fields, "role") == role.as_str()] { (lang.name("role", role.as_str())) }
+                        option value=(role.as_str()) selected[kept(fields, "role") == role.as_str()] { (lang.name("role", role.as_str())) }
                     }
                 }
                 label for="organization_id" { (lang.t("admin.organization")) }
                 @if let Some((_, e)) = errors_shown.iter().find(|(f, _)| f == "organization_id") { p.error #organization_id-error { (e) } }
                 select #organization_id name="organization_id" {
                     @for o in &orgs {
-                        option value=(o.id) selected[value(fields, "organization_id") == o.id.to_string()] { (o.name.as_str()) }
+                        option value=(o.id) selected[kept(fields, "organization_id") == o.id.to_string()] { (o.name.as_str()) }
                     }
                 }
-                (text(lang, fields, errors_shown, "password", "password", "admin.password", "password"))
+                (field(lang, fields, errors_shown, "password", "admin.password", "password"))
                 div { button type="submit" { (lang.t("admin.create")) } }
             }
         }
@@ -209,7 +187,7 @@ async fn failed(ctx: &Ctx, fields: &Fields, error: AppError) -> Response {
     let taken = |field: &str| {
         vec![(
             field.to_owned(),
-            format!("{} {}", value(fields, field), ctx.lang.t("admin.taken")),
+            format!("{} {}", kept(fields, field), ctx.lang.t("admin.taken")),
         )]
     };
     let (status, shown) = match error {
@@ -228,21 +206,21 @@ async fn failed(ctx: &Ctx, fields: &Fields, error: AppError) -> Response {
 
 #[handler]
 pub async fn create_organization(req: &Request, Form(fields): Form<Fields>) -> Response {
-    let (ctx, session) = match form_of(req, value(&fields, "csrf")).await {
+    let (ctx, session) = match form_of(req, kept(&fields, "csrf")).await {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
     };
-    let kind = value(&fields, "kind");
+    let kind = kept(&fields, "kind");
     let (kind, level) = match kind.split_once('-') {
         Some(("court", level)) => ("court", Some(level)),
         _ => (kind, None),
     };
     let new = NewOrganization::parse(
-        value(&fields, "code"),
-        value(&fields, "name"),
+        kept(&fields, "code"),
+        kept(&fields, "name"),
         kind,
         level,
-        value(&fields, "city"),
+        kept(&fields, "city"),
         None,
     );
     let (created, _) = crate::audit::acting(
@@ -262,18 +240,18 @@ pub async fn create_organization(req: &Request, Form(fields): Form<Fields>) -> R
 
 #[handler]
 pub async fn create_account(req: &Request, Form(fields): Form<Fields>) -> Response {
-    let (ctx, session) = match form_of(req, value(&fields, "csrf")).await {
+    let (ctx, session) = match form_of(req, kept(&fields, "csrf")).await {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
     };
-    let organization = uuid::Uuid::parse_str(value(&fields, "organization_id"))
+    let organization = uuid::Uuid::parse_str(kept(&fields, "organization_id"))
         .map(OrganizationId::from)
         .unwrap_or_else(|_| OrganizationId::from(uuid::Uuid::nil()));
-    let role = Role::parse(value(&fields, "role")).unwrap_or(Role::Auditor);
+    let role = Role::parse(kept(&fields, "role")).unwrap_or(Role::Auditor);
     let password = fields.get("password").map_or("", String::as_str);
     let new = NewAccount::parse(
-        value(&fields, "username"),
-        value(&fields, "display_name"),
+        kept(&fields, "username"),
+        kept(&fields, "display_name"),
         role,
         organization,
         password,
@@ -297,14 +275,14 @@ pub async fn set_jurisdiction(
     poem::web::Path(id): poem::web::Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (ctx, session) = match form_of(req, value(&fields, "csrf")).await {
+    let (ctx, session) = match form_of(req, kept(&fields, "csrf")).await {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
     };
     let Some(id) = crate::console::id_of::<OrganizationId>(&id) else {
         return errors::not_found(&ctx);
     };
-    let areas: Vec<String> = value(&fields, "areas")
+    let areas: Vec<String> = kept(&fields, "areas")
         .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
         .filter(|a| !a.is_empty())
         .map(str::to_owned)

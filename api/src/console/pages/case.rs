@@ -4,8 +4,9 @@
 //! token and the case's version (a stale form shows the case as it is now).
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::Path;
+use poem::web::{Path, Query};
 use poem::{Request, Response, handler};
+use serde::Deserialize;
 
 use super::errors;
 use crate::console::layout::{error_summary, page};
@@ -33,8 +34,22 @@ pub struct Attempt {
     pub terms: String,
 }
 
+/// A notice a redirect to the case page may name (`?notice=`): only these keys are shown, so
+/// a link cannot put words of its own on the page.
+#[derive(Deserialize, Default)]
+pub struct Shown {
+    #[serde(default)]
+    notice: String,
+}
+
+/// The notices a redirect may name, with their catalogue keys.
+pub const NOTICES: [(&str, &str); 2] = [
+    ("unreadable", "errors.upload.unreadable"),
+    ("too_large", "errors.upload.too_large"),
+];
+
 #[handler]
-pub async fn show(req: &Request, Path(id): Path<String>) -> Response {
+pub async fn show(req: &Request, Path(id): Path<String>, Query(shown): Query<Shown>) -> Response {
     let (ctx, _) = match signed_in(req).await {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
@@ -42,7 +57,15 @@ pub async fn show(req: &Request, Path(id): Path<String>) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return errors::not_found(&ctx);
     };
-    render(&ctx, CaseId::from(id), StatusCode::OK, Attempt::default()).await
+    let notice = NOTICES
+        .iter()
+        .find(|(name, _)| *name == shown.notice)
+        .map(|(_, key)| ctx.lang.t(key).to_owned());
+    let attempt = Attempt {
+        notice,
+        ..Attempt::default()
+    };
+    render(&ctx, CaseId::from(id), StatusCode::OK, attempt).await
 }
 
 impl Attempt {
@@ -132,8 +155,8 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
         Err(e) => return errors::for_error(ctx, &e),
     };
     // The timeline is shown to those who may read it (the policy may hide it from some roles).
-    let timeline = match case_views::timeline(&ctx.state, caller, id).await {
-        Ok((_, events)) => Some(events),
+    let timeline = match case_views::timeline_of(&ctx.state, caller, &detail).await {
+        Ok(events) => Some(events),
         Err(AppError::Forbidden | AppError::NotFound) => None,
         Err(e) => return errors::for_error(ctx, &e),
     };
@@ -141,8 +164,12 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
         Ok(on) => on,
         Err(e) => return errors::for_error(ctx, &e),
     };
-    let documents = match crate::service::files::list(&ctx.state, caller, id).await {
-        Ok((_, documents)) => documents,
+    let documents = match crate::service::files::list_of(&ctx.state, caller, &detail).await {
+        Ok(documents) => documents,
+        Err(e) => return errors::for_error(ctx, &e),
+    };
+    let mediators = match case_views::mediator_names(&ctx.state, &detail).await {
+        Ok(names) => names,
         Err(e) => return errors::for_error(ctx, &e),
     };
     let may_upload = may_change && detail.case.status != ipdr_domain::case::CaseStatus::Closed;
@@ -160,6 +187,9 @@ pub async fn render(ctx: &Ctx, id: CaseId, status: StatusCode, attempt: Attempt)
             dt { (lang.t("cases.ip_type")) } dd { (lang.name("ip_type", case.ip_type.as_str())) }
             dt { (lang.t("case.right")) } dd { (case.right) @if let Some(t) = &case.right_title { " " (t) } }
             dt { (lang.t("cases.opened")) } dd { (lang.time(case.created_at)) }
+            dt { (lang.t("case.mediators")) } dd #case-mediators {
+                @if mediators.is_empty() { (lang.t("case.mediators.none")) } @else { (mediators.join("、")) }
+            }
             dt { (lang.t("case.version")) } dd { (case.version) }
         }
         (parties(lang, &detail))
@@ -244,7 +274,15 @@ fn timeline_table(lang: Lang, events: &[CaseEvent]) -> Markup {
                     tr {
                         td { (lang.time(event.at)) }
                         td { (lang.name("action", event.action.as_str())) }
-                        td { @if let Some(detail) = &event.detail { (detail) } }
+                        td {
+                            @if let (Some(from), Some(to)) = (event.from_status, event.to_status) {
+                                @if from != to {
+                                    span.transition { (lang.name("status", from.as_str())) " → " (lang.name("status", to.as_str())) }
+                                    @if event.detail.is_some() { br; }
+                                }
+                            }
+                            @if let Some(detail) = &event.detail { (detail) }
+                        }
                     }
                 }
             }

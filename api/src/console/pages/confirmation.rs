@@ -125,6 +125,28 @@ fn deadlines(lang: Lang, entry: &ApplicationEntry) -> Markup {
     }
 }
 
+/// Applications with their submission time, status and open R10 deadlines, each a link.
+pub fn table(lang: Lang, entries: &[ApplicationEntry]) -> Markup {
+    html! {
+        table {
+            thead { tr {
+                th scope="col" { (lang.t("confirmation.submitted_at")) }
+                th scope="col" { (lang.t("confirmation.status")) }
+                th scope="col" { (lang.t("case.deadlines")) }
+            } }
+            tbody {
+                @for entry in entries {
+                    tr {
+                        td { a href={ "/applications/" (entry.application.id) } { (lang.time(entry.application.submitted_at)) } }
+                        td { (lang.name("appstatus", entry.application.status.as_str())) }
+                        td { (deadlines(lang, entry)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct InboxQuery {
     #[serde(default)]
@@ -154,22 +176,7 @@ pub async fn inbox(req: &Request, Query(query): Query<InboxQuery>) -> Response {
         @if found.items.is_empty() {
             p { (lang.t("confirmation.none")) }
         } @else {
-            table {
-                thead { tr {
-                    th scope="col" { (lang.t("confirmation.submitted_at")) }
-                    th scope="col" { (lang.t("confirmation.status")) }
-                    th scope="col" { (lang.t("case.deadlines")) }
-                } }
-                tbody {
-                    @for entry in &found.items {
-                        tr {
-                            td { a href={ "/applications/" (entry.application.id) } { (lang.time(entry.application.submitted_at)) } }
-                            td { (lang.name("appstatus", entry.application.status.as_str())) }
-                            td { (deadlines(lang, entry)) }
-                        }
-                    }
-                }
-            }
+            (table(lang, &found.items))
         }
     };
     page(&ctx, StatusCode::OK, lang.t("confirmation.inbox"), body)

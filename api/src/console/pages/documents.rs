@@ -1,5 +1,7 @@
 //! The case file in the console: the documents the caller may read (by kind, as the API
 //! decides), their download, and the upload form for those who may change the case.
+use std::collections::HashMap;
+
 use maud::{Markup, html};
 use poem::http::{StatusCode, header};
 use poem::web::{Multipart, Path};
@@ -7,8 +9,9 @@ use poem::{Request, Response, handler};
 
 use super::case::{Attempt, again};
 use super::errors;
-use super::investigators::Upload;
 use crate::console::{Ctx, id_of, posted, see_other, signed_in};
+use crate::service::error::AppError;
+use crate::service::sessions::Session;
 use crate::service::{cases, files};
 use ipdr_domain::access::Action;
 use ipdr_domain::case::DocumentKind;
@@ -102,19 +105,84 @@ pub fn section(
     }
 }
 
+/// A multipart form read whole: its text fields, and its files (name, media type, content).
+pub struct Upload {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// Reads every part (the body limit bounds the whole); empty file inputs are skipped.
+    ///
+    /// # Errors
+    /// `Invalid` naming `file` when the form cannot be read.
+    pub async fn read(mut multipart: Multipart) -> Result<Self, AppError> {
+        let unreadable = |_| -> AppError {
+            ValidationErrors::one(
+                "file",
+                ipdr_domain::Invalid::new("unreadable", "the form could not be read"),
+            )
+            .into()
+        };
+        let mut form = Self {
+            fields: HashMap::new(),
+            files: Vec::new(),
+        };
+        while let Some(part) = multipart.next_field().await.map_err(unreadable)? {
+            let name = part.name().unwrap_or_default().to_owned();
+            match part.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let media = files::media_type(part.content_type());
+                    let bytes = part.bytes().await.map_err(unreadable)?;
+                    if !(file_name.is_empty() && bytes.is_empty()) {
+                        form.files.push((file_name, media, bytes));
+                    }
+                }
+                None => {
+                    let text = part.text().await.map_err(unreadable)?;
+                    form.fields.insert(name, text);
+                }
+            }
+        }
+        Ok(form)
+    }
+
+    /// A multipart form posted on a case's page (`case` is the path's id), read whole, with
+    /// the session's CSRF token checked. A form that cannot be read sends the browser back to
+    /// the case page, which says so; the answer for a bad token or a path that names no case
+    /// is the one for any form.
+    ///
+    /// # Errors
+    /// The answer to send instead.
+    pub async fn posted_to_case(
+        req: &Request,
+        case: &str,
+        multipart: Multipart,
+    ) -> Result<(Ctx, Session, CaseId, Self), Response> {
+        let case_id = id_of::<CaseId>(case);
+        let form = match Self::read(multipart).await {
+            Ok(form) => form,
+            Err(_) => {
+                return Err(match case_id {
+                    Some(id) => see_other(&format!("/cases/{id}?notice=unreadable")),
+                    None => see_other("/cases"),
+                });
+            }
+        };
+        let (ctx, session) = posted(req, &form.fields).await?;
+        match case_id {
+            Some(id) => Ok((ctx, session, id, form)),
+            None => Err(errors::not_found(&ctx)),
+        }
+    }
+}
+
 /// Stores one uploaded document on the case.
 #[handler]
 pub async fn upload(req: &Request, Path(id): Path<String>, multipart: Multipart) -> Response {
-    let upload = match Upload::read(multipart).await {
-        Ok(upload) => upload,
-        Err(_) => return see_other(req.uri().path()),
-    };
-    let (ctx, session) = match posted(req, &upload.fields).await {
-        Ok(signed_in) => signed_in,
+    let (ctx, session, id, upload) = match Upload::posted_to_case(req, &id, multipart).await {
+        Ok(posted) => posted,
         Err(answer) => return answer,
-    };
-    let Some(id) = id_of::<CaseId>(&id) else {
-        return errors::not_found(&ctx);
     };
     let caller = &session.principal;
     let kind = upload.fields.get("kind").map_or("", String::as_str);

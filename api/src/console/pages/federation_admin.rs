@@ -4,13 +4,13 @@
 //! application layer refuses everyone else, as the API does.
 use std::collections::HashMap;
 
-use maud::{Markup, html};
+use maud::html;
 use poem::http::StatusCode;
 use poem::web::{Form, Path};
 use poem::{Request, Response, handler};
 
 use super::errors;
-use crate::console::layout::{error_summary, page};
+use crate::console::layout::{error_summary, field, kept, page};
 use crate::console::{Ctx, Lang, posted, see_other, signed_in};
 use crate::service::accounts::{self, AccountFilter};
 use crate::service::calendar;
@@ -24,27 +24,6 @@ use ipdr_domain::referral::{AgreementStatus, ReferralKind};
 use ipdr_domain::{Invalid, ValidationErrors};
 
 type Fields = HashMap<String, String>;
-
-fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.get(name).map_or("", |v| v.trim())
-}
-
-fn input(
-    lang: Lang,
-    fields: &Fields,
-    shown: &[(String, String)],
-    name: &str,
-    label: &'static str,
-    kind: &str,
-) -> Markup {
-    let error = shown.iter().find(|(f, _)| f == name).map(|(_, m)| m);
-    html! {
-        label for=(name) { (lang.t(label)) }
-        @if let Some(error) = error { p.error id={ (name) "-error" } { (error) } }
-        input id=(name) type=(kind) name=(name) value=(value(fields, name))
-            aria-describedby=[error.map(|_| format!("{name}-error"))];
-    }
-}
 
 /// What a failed change shows beside its form; `field` names the form's key field.
 fn shown_of(lang: Lang, field: &str, error: AppError) -> Result<Vec<(String, String)>, AppError> {
@@ -127,12 +106,12 @@ async fn render(
             summary { (lang.t("federation.register")) }
             form method="post" action="/admin/partners" {
                 input type="hidden" name="csrf" value=(csrf);
-                (input(lang, fields, shown, "node_id", "federation.node", "text"))
-                (input(lang, fields, shown, "name", "admin.name", "text"))
-                (input(lang, fields, shown, "city", "admin.city", "text"))
-                (input(lang, fields, shown, "base_url", "federation.url", "url"))
-                (input(lang, fields, shown, "kid", "federation.kid", "text"))
-                (input(lang, fields, shown, "x", "federation.x", "text"))
+                (field(lang, fields, shown, "node_id", "federation.node", "text"))
+                (field(lang, fields, shown, "name", "admin.name", "text"))
+                (field(lang, fields, shown, "city", "admin.city", "text"))
+                (field(lang, fields, shown, "base_url", "federation.url", "url"))
+                (field(lang, fields, shown, "kid", "federation.kid", "text"))
+                (field(lang, fields, shown, "x", "federation.x", "text"))
                 div { button type="submit" { (lang.t("federation.register")) } }
             }
         }
@@ -179,11 +158,11 @@ async fn render(
             summary { (lang.t("federation.new_agreement")) }
             form method="post" action="/admin/agreements" {
                 input type="hidden" name="csrf" value=(csrf);
-                (input(lang, fields, shown, "code", "admin.code", "text"))
-                (input(lang, fields, shown, "title", "federation.title", "text"))
+                (field(lang, fields, shown, "code", "admin.code", "text"))
+                (field(lang, fields, shown, "title", "federation.title", "text"))
                 label for="partner_node" { (lang.t("federation.partner")) }
                 select #partner_node name="partner_node" {
-                    @for p in &registered { option value=(p.node_id) selected[value(fields, "partner_node") == p.node_id] { (p.node_id) " · " (p.name) } }
+                    @for p in &registered { option value=(p.node_id) selected[kept(fields, "partner_node") == p.node_id] { (p.node_id) " · " (p.name) } }
                 }
                 fieldset #kinds {
                     legend { (lang.t("federation.kinds")) }
@@ -197,11 +176,11 @@ async fn render(
                         label.choice { input type="checkbox" name={ "ip_" (t.as_str()) } value="on" checked[fields.contains_key(&format!("ip_{}", t.as_str()))]; " " (lang.name("ip_type", t.as_str())) }
                     }
                 }
-                (input(lang, fields, shown, "acknowledge_days", "federation.days.acknowledge", "number"))
-                (input(lang, fields, shown, "decide_days", "federation.days.decide", "number"))
-                (input(lang, fields, shown, "report_days", "federation.days.report", "number"))
-                (input(lang, fields, shown, "valid_from", "federation.valid_from", "date"))
-                (input(lang, fields, shown, "valid_until", "federation.valid_until", "date"))
+                (field(lang, fields, shown, "acknowledge_days", "federation.days.acknowledge", "number"))
+                (field(lang, fields, shown, "decide_days", "federation.days.decide", "number"))
+                (field(lang, fields, shown, "report_days", "federation.days.report", "number"))
+                (field(lang, fields, shown, "valid_from", "federation.valid_from", "date"))
+                (field(lang, fields, shown, "valid_until", "federation.valid_until", "date"))
                 fieldset #liaisons {
                     legend { (lang.t("federation.liaisons")) }
                     @for l in &liaisons {
@@ -223,14 +202,14 @@ pub async fn register(req: &Request, Form(form): Form<Fields>) -> Response {
         Err(answer) => return answer,
     };
     let input = PartnerInput {
-        node_id: Some(value(&form, "node_id").to_owned()),
+        node_id: Some(kept(&form, "node_id").to_owned()),
         entry: PartnerEntry {
-            name: value(&form, "name").to_owned(),
-            city: value(&form, "city").to_owned(),
-            base_url: value(&form, "base_url").to_owned(),
+            name: kept(&form, "name").to_owned(),
+            city: kept(&form, "city").to_owned(),
+            base_url: kept(&form, "base_url").to_owned(),
             keys: vec![PartnerKey {
-                kid: value(&form, "kid").to_owned(),
-                x: value(&form, "x").to_owned(),
+                kid: kept(&form, "kid").to_owned(),
+                x: kept(&form, "x").to_owned(),
             }],
         },
         active: Some(true),
@@ -256,19 +235,19 @@ async fn changed(ctx: &Ctx, form: &Fields, field: &str, done: Result<(), AppErro
 fn terms_of(form: &Fields) -> Result<AgreementTerms, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let day = |name: &str| -> Result<u32, Invalid> {
-        value(form, name)
+        kept(form, name)
             .parse::<u32>()
             .map_err(|_| Invalid::new("required", "a whole number of days"))
     };
     let date = |name: &str| -> Result<chrono::NaiveDate, Invalid> {
-        chrono::NaiveDate::parse_from_str(value(form, name), "%Y-%m-%d")
+        chrono::NaiveDate::parse_from_str(kept(form, name), "%Y-%m-%d")
             .map_err(|_| Invalid::new("invalid_date", "a date, 2026-12-01"))
     };
     let acknowledge = errors.check("acknowledge_days", day("acknowledge_days"));
     let decide = errors.check("decide_days", day("decide_days"));
     let report = errors.check("report_days", day("report_days"));
     let valid_from = errors.check("valid_from", date("valid_from"));
-    let valid_until = if value(form, "valid_until").is_empty() {
+    let valid_until = if kept(form, "valid_until").is_empty() {
         None
     } else {
         errors.check("valid_until", date("valid_until"))
@@ -286,9 +265,9 @@ fn terms_of(form: &Fields) -> Result<AgreementTerms, ValidationErrors> {
         .collect();
     match (acknowledge, decide, report, valid_from) {
         (Some(a), Some(d), Some(r), Some(from)) if errors.is_empty() => Ok(AgreementTerms {
-            code: value(form, "code").to_owned(),
-            title: value(form, "title").to_owned(),
-            partner_node: value(form, "partner_node").to_owned(),
+            code: kept(form, "code").to_owned(),
+            title: kept(form, "title").to_owned(),
+            partner_node: kept(form, "partner_node").to_owned(),
             ip_types: chosen("ip_")
                 .iter()
                 .filter_map(|t| IpType::parse(t))
@@ -357,8 +336,8 @@ pub async fn set_status(
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return errors::not_found(&ctx);
     };
-    let version = value(&form, "version").parse::<i64>().ok();
-    let Some(status) = AgreementStatus::parse(value(&form, "status")) else {
+    let version = kept(&form, "version").parse::<i64>().ok();
+    let Some(status) = AgreementStatus::parse(kept(&form, "status")) else {
         return errors::not_found(&ctx);
     };
     let object = format!("/api/v1/cooperation-agreements/{id}/status");
@@ -425,14 +404,14 @@ async fn render_calendar(
         p { (lang.t("calendar.explain")) }
         form method="post" action="/admin/calendar" {
             input type="hidden" name="csrf" value=(session.csrf_token());
-            (input(lang, fields, shown, "year", "calendar.year", "number"))
-            (input(lang, fields, shown, "source", "calendar.source", "text"))
+            (field(lang, fields, shown, "year", "calendar.year", "number"))
+            (field(lang, fields, shown, "source", "calendar.source", "text"))
             label for="days_off" { (lang.t("calendar.days_off")) }
             @if let Some((_, e)) = shown.iter().find(|(f, _)| f == "days_off") { p.error #days_off-error { (e) } }
-            textarea #days_off name="days_off" rows="6" { (value(fields, "days_off")) }
+            textarea #days_off name="days_off" rows="6" { (kept(fields, "days_off")) }
             label for="makeup_workdays" { (lang.t("calendar.makeup")) }
             @if let Some((_, e)) = shown.iter().find(|(f, _)| f == "makeup_workdays") { p.error #makeup_workdays-error { (e) } }
-            textarea #makeup_workdays name="makeup_workdays" rows="3" { (value(fields, "makeup_workdays")) }
+            textarea #makeup_workdays name="makeup_workdays" rows="3" { (kept(fields, "makeup_workdays")) }
             div { button type="submit" { (lang.t("calendar.load")) } }
         }
     };
@@ -461,18 +440,18 @@ pub async fn load_year(req: &Request, Form(form): Form<Fields>) -> Response {
         Ok(signed_in) => signed_in,
         Err(answer) => return answer,
     };
-    let year = value(&form, "year").parse::<i32>();
+    let year = kept(&form, "year").parse::<i32>();
     let notice = match year {
         Err(_) => Err(ValidationErrors::one(
             "year",
             Invalid::new("required", "a year, 2027"),
         )),
-        Ok(year) => dates("days_off", value(&form, "days_off")).and_then(|off| {
-            let makeup = dates("makeup_workdays", value(&form, "makeup_workdays"))?;
-            calendar::notice(year, off, makeup, value(&form, "source"))
+        Ok(year) => dates("days_off", kept(&form, "days_off")).and_then(|off| {
+            let makeup = dates("makeup_workdays", kept(&form, "makeup_workdays"))?;
+            calendar::notice(year, off, makeup, kept(&form, "source"))
         }),
     };
-    let object = format!("/api/v1/calendar/{}", value(&form, "year"));
+    let object = format!("/api/v1/calendar/{}", kept(&form, "year"));
     let (done, _) = crate::audit::acting(
         ctx.acting(&session, "load_calendar_year", object),
         calendar::load_calendar_year(&ctx.state, &session.principal, notice),

@@ -1,5 +1,6 @@
 //! *My work*: my open deadlines by due date (overdue and due within two working days marked)
-//! and the cases assigned to me.
+//! the cases assigned to me; and what waits for my answer: a court's confirmation applications,
+//! a liaison officer's referrals.
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::{Request, Response, handler};
@@ -7,10 +8,12 @@ use poem::{Request, Response, handler};
 use super::errors;
 use crate::console::layout::page;
 use crate::console::{Lang, signed_in};
+use crate::service::application_views;
 use crate::service::case_views::{self, CaseQuery};
 use crate::service::deadlines::{self, DeadlineQuery};
 use crate::service::error::AppError;
 use crate::service::paging::PageRequest;
+use crate::service::referrals;
 use ipdr_domain::calendar::Period;
 use ipdr_domain::case::stored::{CaseDeadline, DeadlineStatus};
 
@@ -77,7 +80,25 @@ pub async fn show(req: &Request) -> Response {
         Err(AppError::Forbidden) => None,
         Err(e) => return errors::for_error(&ctx, &e),
     };
+    let applications = match application_views::awaiting_decision(&ctx.state, caller, SHOWN).await {
+        Ok(waiting) if !waiting.is_empty() => Some(waiting),
+        Ok(_) | Err(AppError::Forbidden) => None,
+        Err(e) => return errors::for_error(&ctx, &e),
+    };
+    let referrals_waiting = match referrals::awaiting_answer(&ctx.state, caller, SHOWN).await {
+        Ok(waiting) if !waiting.is_empty() => Some(waiting),
+        Ok(_) | Err(AppError::Forbidden) => None,
+        Err(e) => return errors::for_error(&ctx, &e),
+    };
     let body = html! {
+        @if let Some(waiting) = &applications {
+            h2 { (lang.t("home.applications")) }
+            (super::confirmation::table(lang, waiting))
+        }
+        @if let Some(waiting) = &referrals_waiting {
+            h2 { (lang.t("home.referrals")) }
+            (super::referrals::table(lang, waiting, ctx.state.clock.today()))
+        }
         @if let Some(page) = &deadlines {
             h2 { (lang.t("home.deadlines")) }
             @if page.items.is_empty() {

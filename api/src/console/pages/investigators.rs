@@ -13,6 +13,7 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::case::{Attempt, again};
+use super::documents::Upload;
 use super::errors;
 use crate::console::layout::{error_summary, page};
 use crate::console::{Ctx, Lang, id_of, posted, see_other, signed_in};
@@ -453,63 +454,13 @@ pub async fn step(
     }
 }
 
-/// A multipart form read whole: its text fields, and its files (name, media type, content).
-pub struct Upload {
-    pub fields: HashMap<String, String>,
-    pub files: Vec<(String, String, Vec<u8>)>,
-}
-
-impl Upload {
-    /// Reads every part (the body limit bounds the whole); empty file inputs are skipped.
-    ///
-    /// # Errors
-    /// `Invalid` naming `file` when the form cannot be read.
-    pub async fn read(mut multipart: Multipart) -> Result<Self, AppError> {
-        let unreadable = |_| -> AppError {
-            ValidationErrors::one(
-                "file",
-                ipdr_domain::Invalid::new("unreadable", "the form could not be read"),
-            )
-            .into()
-        };
-        let mut upload = Self {
-            fields: HashMap::new(),
-            files: Vec::new(),
-        };
-        while let Some(part) = multipart.next_field().await.map_err(unreadable)? {
-            let name = part.name().unwrap_or_default().to_owned();
-            match part.file_name().map(str::to_owned) {
-                Some(file_name) => {
-                    let media = files::media_type(part.content_type());
-                    let bytes = part.bytes().await.map_err(unreadable)?;
-                    if !(file_name.is_empty() && bytes.is_empty()) {
-                        upload.files.push((file_name, media, bytes));
-                    }
-                }
-                None => {
-                    let text = part.text().await.map_err(unreadable)?;
-                    upload.fields.insert(name, text);
-                }
-            }
-        }
-        Ok(upload)
-    }
-}
-
 /// Submits the next version of the caller's opinion (R23): each file is stored for the case's
 /// opinions first, then the opinion names them by digest.
 #[handler]
 pub async fn opinion(req: &Request, Path(id): Path<String>, multipart: Multipart) -> Response {
-    let upload = match Upload::read(multipart).await {
-        Ok(upload) => upload,
-        Err(_) => return see_other(req.uri().path()),
-    };
-    let (ctx, session) = match posted(req, &upload.fields).await {
-        Ok(signed_in) => signed_in,
+    let (ctx, session, id, upload) = match Upload::posted_to_case(req, &id, multipart).await {
+        Ok(posted) => posted,
         Err(answer) => return answer,
-    };
-    let Some(id) = id_of::<CaseId>(&id) else {
-        return errors::not_found(&ctx);
     };
     let caller = &session.principal;
     let text = upload.fields.get("text").cloned().unwrap_or_default();

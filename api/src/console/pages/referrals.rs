@@ -17,7 +17,8 @@ use crate::federation::message::Step;
 use crate::service::deadlines;
 use crate::service::error::AppError;
 use crate::service::referrals::{
-    self, OpenCase, PageRequest, ReferralDeadline, ReferralFilter, ReferralParty, Sending,
+    self, ListedReferral, OpenCase, PageRequest, ReferralDeadline, ReferralFilter, ReferralParty,
+    Sending,
 };
 use ipdr_domain::case::{IpType, PartyKind, Side, Track};
 use ipdr_domain::referral::deadlines::clock_state;
@@ -80,6 +81,37 @@ fn unit(lang: Lang, period: ipdr_domain::calendar::Period) -> &'static str {
     }
 }
 
+/// Referrals with their partner, kind, status and next due date, each a link to its page.
+pub fn table(lang: Lang, referrals: &[ListedReferral], today: chrono::NaiveDate) -> Markup {
+    html! {
+        table #referrals {
+            thead { tr {
+                th scope="col" { (lang.t("referrals.direction")) }
+                th scope="col" { (lang.t("referrals.partner")) }
+                th scope="col" { (lang.t("referrals.kind")) }
+                th scope="col" { (lang.t("cases.ip_type")) }
+                th scope="col" { (lang.t("cases.status")) }
+                th scope="col" { (lang.t("referrals.next_due")) }
+            } }
+            tbody { @for listed in referrals {
+                @let r = &listed.referral;
+                @let next = listed.clocks.iter().filter(|c| c.met_on.is_none()).map(|c| c.due_on).min();
+                tr {
+                    td { a href={ "/referrals/" (r.id) } { (lang.name("direction", r.direction.as_str())) " · " (r.sent_on) } }
+                    td { (r.partner_node) }
+                    td { (lang.name("referral_kind", r.kind.as_str())) }
+                    td { (lang.name("ip_type", r.ip_type.as_str())) }
+                    td.referral-status { (lang.name("referral_status", r.status.as_str())) }
+                    td { @if let Some(due) = next {
+                        (lang.date(due))
+                        @if due < today { " " span.tag.overdue { (lang.t("deadline.overdue")) } }
+                    } }
+                }
+            } }
+        }
+    }
+}
+
 /// Referrals in and out, filtered like the API's list.
 #[handler]
 pub async fn list(req: &Request, Query(filter): Query<ListFilter>) -> Response {
@@ -129,31 +161,7 @@ pub async fn list(req: &Request, Query(filter): Query<ListFilter>) -> Response {
         @if found.items.is_empty() {
             p { (lang.t("referrals.none")) }
         } @else {
-            table #referrals {
-                thead { tr {
-                    th scope="col" { (lang.t("referrals.direction")) }
-                    th scope="col" { (lang.t("referrals.partner")) }
-                    th scope="col" { (lang.t("referrals.kind")) }
-                    th scope="col" { (lang.t("cases.ip_type")) }
-                    th scope="col" { (lang.t("cases.status")) }
-                    th scope="col" { (lang.t("referrals.next_due")) }
-                } }
-                tbody { @for listed in &found.items {
-                    @let r = &listed.referral;
-                    @let next = listed.clocks.iter().filter(|c| c.met_on.is_none()).map(|c| c.due_on).min();
-                    tr {
-                        td { a href={ "/referrals/" (r.id) } { (lang.name("direction", r.direction.as_str())) " · " (r.sent_on) } }
-                        td { (r.partner_node) }
-                        td { (lang.name("referral_kind", r.kind.as_str())) }
-                        td { (lang.name("ip_type", r.ip_type.as_str())) }
-                        td.referral-status { (lang.name("referral_status", r.status.as_str())) }
-                        td { @if let Some(due) = next {
-                            (lang.date(due))
-                            @if due < today { " " span.tag.overdue { (lang.t("deadline.overdue")) } }
-                        } }
-                    }
-                } }
-            }
+            (table(lang, &found.items, today))
             @if let Some(after) = found.next_after {
                 p { a href={ "/referrals?direction=" (filter.direction) "&status=" (filter.status) "&after=" (after) } { (lang.t("cases.next")) } }
             }

@@ -24,8 +24,8 @@ pub use clocks::{escalate_breaches, is_overdue};
 pub use ipdr_persistence::repo::federation::referrals::{Referral, ReferralParty};
 pub use read::{
     ListedReferral, Page, PageRequest, ReferralDeadline, ReferralDetail, ReferralEvent,
-    ReferralFilter, case_handlers, list_referrals, may_answer, may_send, read_referral, send_new,
-    send_referral, sendable_agreements, take_referral_step,
+    ReferralFilter, awaiting_answer, case_handlers, list_referrals, may_answer, may_send,
+    read_referral, send_new, send_referral, sendable_agreements, take_referral_step,
 };
 pub use receive::receive;
 

@@ -156,6 +156,44 @@ async fn list_page(
     })
 }
 
+/// The referrals waiting for `caller`'s answer, at most `limit` of each status: those in a
+/// status where the domain offers the caller's end a step ([`ipdr_domain::referral::offered`])
+/// and the policy lets the caller take it.
+///
+/// # Errors
+/// `Forbidden` for anyone who may not list referrals; `Internal`.
+pub async fn awaiting_answer(
+    state: &AppState,
+    caller: &Principal,
+    limit: u64,
+) -> AppResult<Vec<ListedReferral>> {
+    use ipdr_domain::referral::{End, ReferralStatus, offered};
+    permit(authorize(caller, Action::List, &Resource::Referrals))?;
+    let answerable = ReferralStatus::ALL.iter().copied().filter(|status| {
+        [End::Sender, End::Receiver]
+            .into_iter()
+            .any(|end| !offered(*status, end).is_empty())
+    });
+    let mut waiting = Vec::new();
+    for status in answerable {
+        let filter = ReferralFilter {
+            direction: None,
+            status: Some(status),
+            overdue_on: None,
+        };
+        let page = PageRequest { after: None, limit };
+        for listed in list_page(state, caller, &filter, page).await?.items {
+            let referral = &listed.referral;
+            if !offered(referral.status, referral.direction.local_end()).is_empty()
+                && may_answer(state, caller, referral).await?
+            {
+                waiting.push(listed);
+            }
+        }
+    }
+    Ok(waiting)
+}
+
 /// Whether `caller` may take steps on `referral` (the policy; which steps follow is the
 /// domain's [`ipdr_domain::referral::offered`]).
 ///

@@ -20,7 +20,7 @@ use ipdr_domain::case::{
 use ipdr_domain::investigator::AssignmentStatus;
 use ipdr_domain::{AccountId, CaseId};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -252,6 +252,20 @@ pub struct CaseFilter {
     pub query: Option<String>,
 }
 
+impl CaseFilter {
+    /// Whether the filter searches (`query`) and asks nothing else of the cases.
+    fn only_searches(&self) -> bool {
+        self.query.is_some()
+            && self.status.is_none()
+            && self.track.is_none()
+            && self.ip_type.is_none()
+            && self.assigned_to.is_none()
+            && self.overdue.is_none()
+            && self.created_from.is_none()
+            && self.created_before.is_none()
+    }
+}
+
 /// Cases newest first, one keyset page at a time, within the caller's scope.
 ///
 /// # Errors
@@ -334,6 +348,19 @@ pub async fn list(
             .to_owned();
         if let CaseScope::HandledBy(org) = filter.scope {
             found.and_where(Expr::col(case_search_terms::Column::OrganizationId).eq(org.as_uuid()));
+            // With nothing else to filter on, the page is the newest matching ids: the terms
+            // carry the case's organisation (written with the case, never changed), so the
+            // index on (organization_id, term, case_id) yields them without reading a case
+            // that is not on the page.
+            if filter.only_searches() {
+                if let Some(before) = page.after {
+                    found.and_where(Expr::col(case_search_terms::Column::CaseId).lt(before));
+                }
+                found
+                    .distinct()
+                    .order_by(case_search_terms::Column::CaseId, Order::Desc)
+                    .limit(page.limit + 1);
+            }
         }
         query = query.filter(C::Id.in_subquery(found));
     }

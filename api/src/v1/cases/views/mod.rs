@@ -215,6 +215,7 @@ pub fn case_view(detail: CaseDetail) -> CaseView {
         assigned_mediators,
         agreement,
         today,
+        reference: _,
     } = detail;
     CaseView {
         id: case.id.as_uuid(),
