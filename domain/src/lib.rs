@@ -19,6 +19,7 @@ pub mod division;
 pub mod event;
 pub mod ids;
 pub mod investigator;
+pub mod notification;
 pub mod organization;
 pub mod referral;
 pub mod text;

@@ -49,6 +49,7 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                         ul {
                             @if let Some(session) = &ctx.session {
                                 li { a href="/" { (lang.t("nav.home")) } }
+                                li { a href="/notifications" { (lang.t("nav.notifications")) } }
                                 @for (href, key) in sections(session.principal.role) {
                                     li { a href=(href) { (lang.t(key)) } }
                                 }

@@ -120,6 +120,18 @@ pub fn mount(route: Route) -> Route {
             "/referrals/:id/step",
             post(pages::referrals::take).around(guard),
         )
+        .at(
+            "/notifications",
+            get(pages::notifications::list).around(guard),
+        )
+        .at(
+            "/notifications/read",
+            post(pages::notifications::read_all).around(guard),
+        )
+        .at(
+            "/notifications/:id/read",
+            post(pages::notifications::read).around(guard),
+        )
         .at("/audit", get(pages::audit::trail).around(guard))
         .at(
             "/admin/partners",

@@ -134,8 +134,9 @@ pub async fn return_expired(state: &AppState) -> Result<u64, AppError> {
 }
 
 /// Runs the platform's deadline work now and then every `every` until `shutdown` resolves:
-/// [`return_expired`] (R15), the escalation of breached referral clocks (R26, R28), and the
-/// removal of console sessions past their timeouts.
+/// [`return_expired`] (R15), the escalation of breached referral clocks (R26, R28), the
+/// notices of approaching and breached deadlines, and the removal of console sessions past
+/// their timeouts.
 pub async fn sweep_periodically(
     state: AppState,
     every: Duration,
@@ -152,6 +153,15 @@ pub async fn sweep_periodically(
                 }
                 if let Err(e) = crate::service::referrals::escalate_breaches(&state).await {
                     tracing::warn!(error = %e, "escalating referral deadlines failed; retrying later");
+                }
+                match crate::service::notifications::sweep_deadlines(&state).await {
+                    Ok(swept) if swept.notices > 0 => tracing::info!(
+                        deadlines = swept.deadlines,
+                        notices = swept.notices,
+                        "deadline notices raised"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "raising deadline notices failed; retrying later"),
                 }
                 if let Err(e) = crate::service::sessions::remove_expired(&state).await {
                     tracing::warn!(error = %e, "removing expired console sessions failed; retrying later");

@@ -1,5 +1,5 @@
 //! Assignments and documents of a case.
-use crate::service::unit_of_work::emit_on_case;
+use crate::service::unit_of_work::{emit_concerning, emit_on_case};
 use ipdr_domain::access::{Action, CaseRef, Decision, Principal, Resource, authorize};
 use ipdr_domain::case::DocumentKind;
 use ipdr_domain::case::files::{self, check_assignee};
@@ -38,7 +38,7 @@ pub async fn assign(
         detail: Some(format!("assigned {account}")),
         ..event(state, caller, EventKind::AssignMediator)
     };
-    emit_on_case(&txn, case.id, None, recorded).await?;
+    emit_concerning(&txn, case.id, recorded, account).await?;
     let all = assignments::of_case(&txn, case.id).await?;
     commit(txn).await?;
     Ok(all)

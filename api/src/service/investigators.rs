@@ -1,6 +1,6 @@
 //! Technical investigators on cases: candidates, assignment, the parties' notification (R22),
 //! recusal (R24) and release.
-use crate::service::unit_of_work::emit_on_case;
+use crate::service::unit_of_work::{emit_concerning, emit_on_case};
 use chrono::NaiveDate;
 use ipdr_domain::access::Principal;
 use ipdr_domain::case::Side;
@@ -116,14 +116,14 @@ pub async fn assign(
         "{} assigned in {} for {}",
         request.investigator, request.procedure, request.field
     );
-    emit_on_case(
+    emit_concerning(
         &txn,
         case.id,
-        None,
         CaseEvent {
             detail: Some(detail),
             ..event(state, caller, EventKind::AssignInvestigator)
         },
+        request.investigator,
     )
     .await?;
     move_deadlines(

@@ -58,7 +58,8 @@ pub async fn emit(db: &impl ConnectionTrait, event: DomainEvent) -> AppResult<()
         By::Platform => PLATFORM,
         _ => event.kind().as_str(),
     });
-    stream::append(db, &event, cause).await?;
+    let seq = stream::append(db, &event, cause).await?;
+    crate::service::notifications::on_event(db, &event, seq).await?;
     crate::audit::note_event();
     if let Some((case, entry)) = event.timeline_entry() {
         timeline::append(db, case, &entry).await?;
@@ -79,6 +80,23 @@ pub async fn emit_on_case(
 ) -> AppResult<()> {
     let event = DomainEvent::on_case(case, application, entry)
         .map_err(|e| AppError::internal(e.to_string()))?;
+    emit(db, event).await
+}
+
+/// [`emit_on_case`] for an entry about one account (the mediator or investigator assigned),
+/// whom its notice goes to.
+///
+/// # Errors
+/// As [`emit_on_case`].
+pub async fn emit_concerning(
+    db: &impl ConnectionTrait,
+    case: CaseId,
+    entry: CaseEvent,
+    account: AccountId,
+) -> AppResult<()> {
+    let event = DomainEvent::on_case(case, None, entry)
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .concerning(account);
     emit(db, event).await
 }
 

@@ -8,6 +8,7 @@ pub mod confirmations;
 pub mod deadlines;
 pub mod federation;
 pub mod investigators;
+pub mod notifications;
 pub mod ops;
 pub mod organizations;
 pub mod paging;
@@ -54,6 +55,9 @@ pub enum ApiTags {
     Operations,
     /// The tamper-evident audit trail (auditors).
     Audit,
+    /// The caller's notices: deadlines approaching and breached, assignments, applications,
+    /// referrals.
+    Notifications,
 }
 
 /// Every API of version 1, grouped by theme (nested tuples are APIs too).
@@ -86,7 +90,7 @@ pub type Apis = (
         referrals::ReferralsApi,
         crate::federation::endpoint::FederationApi,
     ),
-    audit::AuditApi,
+    (audit::AuditApi, notifications::NotificationsApi),
 );
 
 /// Every API of version 1, for the OpenAPI service.

@@ -15,6 +15,7 @@ use ipdr_domain::investigator::stored::EndReason;
 use ipdr_domain::investigator::{
     Affiliation, AssignmentStatus, ConflictKind, Procedure, TechnicalField,
 };
+use ipdr_domain::notification::NoticeKind;
 use ipdr_domain::organization::{CourtLevel, OrganizationKind};
 use ipdr_domain::referral::deadlines::ClockState;
 use ipdr_domain::referral::{
@@ -51,6 +52,18 @@ macro_rules! mirror_enum {
         }
     };
 }
+
+mirror_enum!(
+    /// What a notice says happened: a deadline approaching or breached, an assignment, a
+    /// recusal, a confirmation application received or decided, a case returned to its court,
+    /// a referral received, answered, asked about or reported on.
+    NoticeKindName <=> NoticeKind {
+        DeadlineApproaching, DeadlineBreached, CaseAssigned, InvestigatorAssigned,
+        RecusalRequested, RecusalDecided, ApplicationReceived, ApplicationDecided,
+        CaseReturnedToCourt, ReferralReceived, ReferralAnswered, ReferralInformationRequested,
+        ReferralOutcomeReported,
+    }
+);
 
 mirror_enum!(
     /// One role per account: `admin` manages the instance and reads no case contents; `mediator`,
@@ -296,6 +309,7 @@ mod tests {
             AssignmentStatusName <=> AssignmentStatus, RecusalStageName <=> RecusalStage,
             EndReasonName <=> EndReason, ApplicationStatusName <=> ApplicationStatus,
             RefusalGroundName <=> RefusalGround, EligibilityGroundName <=> EligibilityGround,
+            NoticeKindName <=> NoticeKind,
         );
     }
 

@@ -537,3 +537,65 @@ async fn an_upload_that_cannot_be_stored_returns_to_the_case_page_saying_why_and
     assert_eq!(location(&headers), format!("/cases/{id}"));
     assert_eq!(stored().await, 1);
 }
+
+#[tokio::test]
+async fn the_console_lists_my_notifications_and_marks_them_read_with_the_sessions_token() {
+    let app = TestApp::spawn().await;
+    let wang = app.create_user("wang", "mediator").await;
+    let li = app
+        .create_user_in("li.mediator", "mediator", &wang.organization_id)
+        .await;
+    let case = app.open_case(&wang.token, &crate::helpers::dispute()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let assigned = app
+        .post(
+            &format!("/api/v1/cases/{id}/assignments"),
+            Some(&wang.token),
+            Some(&json!({ "account_id": li.id })),
+        )
+        .await;
+    assert_eq!(assigned.status(), StatusCode::OK);
+
+    let (desk, csrf) = signed_in(&app, "li.mediator", "en").await;
+    let (_, _, home) = desk.get("/").await;
+    assert!(home.contains("1 unread notifications"), "{home}");
+    let (status, _, page) = desk.get("/notifications").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Case assigned to you"), "{page}");
+    assert!(page.contains(&format!("href=\"/cases/{id}\"")));
+    let listed = app.get_json("/api/v1/notifications", Some(&li.token)).await;
+    let nid = listed["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // A forged token changes nothing.
+    let (status, _, _) = desk
+        .post(&format!("/notifications/{nid}/read"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get_json("/api/v1/notifications", Some(&li.token)).await["unread"],
+        1
+    );
+    // Another account's console cannot mark it.
+    let (other, other_csrf) = signed_in(&app, "wang", "en").await;
+    let (status, _, _) = other
+        .post(
+            &format!("/notifications/{nid}/read"),
+            &[("csrf", &other_csrf)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, headers, _) = desk
+        .post(&format!("/notifications/{nid}/read"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/notifications");
+    let (_, _, page) = desk.get("/notifications").await;
+    assert!(page.contains("Unread: 0"), "{page}");
+    assert_eq!(
+        app.get_json("/api/v1/notifications", Some(&li.token)).await["unread"],
+        0
+    );
+    let (_, _, home) = desk.get("/").await;
+    assert!(!home.contains("unread notifications"));
+}

@@ -82,6 +82,8 @@ const INVESTIGATOR: &str = /* */ "ok  403 403 ok  403 403 | 403 403 403 403 403"
 const REFERRALS: &str = /*    */ "403 ok  403 403 ok  403 | ok  403 403 ok  403";
 /// One referral: its sender (a mediator) and the liaison officers named on its agreement.
 const REFERRAL: &str = /*     */ "404 ok  404 404 ok  404 | 404 404 404 404 404";
+/// A notice: its recipient (the assigned investigator) only; nobody else learns it exists.
+const OWN_NOTICE: &str = /*   */ "404 404 404 ok  404 404 | 404 404 404 404 404";
 /// The audit trail: auditors only.
 const AUDIT: &str = /*        */ "403 403 403 403 403 ok  | 403 403 403 403 ok";
 /// No token needed.
@@ -118,6 +120,9 @@ const TABLE: &[(&str, &str)] = &[
     ("load_calendar_year", ADMIN_ONLY),
     ("list_cases", CASE_LIST),
     ("list_deadlines", CASE_LIST),
+    ("list_notifications", EVERYONE),
+    ("mark_all_notifications_read", EVERYONE),
+    ("mark_notification_read", OWN_NOTICE),
     ("open_case", CASE_OPEN),
     ("get_case", CASE_READ),
     ("list_documents", CASE_READ),
@@ -636,6 +641,10 @@ async fn world() -> World {
     let outbox = app
         .get_json("/api/v1/federation/outbox", Some(&admin))
         .await;
+    // The investigator was told of the assignment: that notice is theirs alone.
+    let notices = app
+        .get_json("/api/v1/notifications", Some(&investigator.token))
+        .await;
 
     let paths = HashMap::from([
         ("accounts/{id}", victim.id.clone()),
@@ -653,6 +662,7 @@ async fn world() -> World {
         ("investigators/{account_id}", investigator.id.clone()),
         ("partners/{node_id}", partner.id.to_owned()),
         ("referrals/{id}", id_of(&referral)),
+        ("notifications/{id}", id_of(&notices["items"][0])),
     ]);
     let fields = HashMap::from([
         ("organization_id", committee),

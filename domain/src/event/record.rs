@@ -102,6 +102,9 @@ pub struct DomainEvent {
     pub to_status: Option<CaseStatus>,
     /// The reason or what was recorded, in words; never a secret.
     pub detail: Option<String>,
+    /// The one account the event is about, when it is about one: the mediator or the
+    /// investigator assigned (notices go to them).
+    pub concerns: Option<crate::AccountId>,
 }
 
 /// An event whose subject is not what its kind is about: a programming error.
@@ -140,6 +143,7 @@ impl DomainEvent {
             from_status: None,
             to_status: None,
             detail: None,
+            concerns: None,
         })
     }
 
@@ -171,6 +175,13 @@ impl DomainEvent {
 
     pub fn subject(&self) -> &Subject {
         &self.subject
+    }
+
+    /// About `account` (see [`Self::concerns`]).
+    #[must_use]
+    pub fn concerning(mut self, account: crate::AccountId) -> Self {
+        self.concerns = Some(account);
+        self
     }
 
     /// With `detail` in words.

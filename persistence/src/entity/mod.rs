@@ -25,6 +25,7 @@ pub mod idempotency_keys;
 pub mod investigator_assignments;
 pub mod investigator_conflicts;
 pub mod investigators;
+pub mod notifications;
 pub mod opinion_documents;
 pub mod organizations;
 pub mod partner_nodes;

@@ -21,6 +21,7 @@ mod m20261202_000015_add_identity_kinds_and_divisions;
 mod m20261203_000016_create_event_stream;
 mod m20261203_000017_create_console_sessions;
 mod m20261204_000018_cover_search_terms;
+mod m20261204_000019_create_notifications;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_create_event_stream::Migration),
             Box::new(m20261203_000017_create_console_sessions::Migration),
             Box::new(m20261204_000018_cover_search_terms::Migration),
+            Box::new(m20261204_000019_create_notifications::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod federation;
 pub mod idempotency;
 pub mod investigators;
+pub mod notifications;
 pub mod organizations;
 pub mod sessions;
 pub mod signing_keys;

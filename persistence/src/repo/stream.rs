@@ -42,7 +42,8 @@ pub struct StoredEvent {
     pub cause: String,
 }
 
-/// Appends `event`; call in the transaction of the change it records.
+/// Appends `event` and answers its place in the stream (`seq`); call in the transaction of the
+/// change it records.
 ///
 /// # Errors
 /// Database errors.
@@ -50,7 +51,7 @@ pub async fn append(
     db: &impl ConnectionTrait,
     event: &DomainEvent,
     cause: &str,
-) -> Result<(), RepoError> {
+) -> Result<i64, RepoError> {
     let (actor_id, actor_role, partner_node) = match &event.by {
         By::Account { id, role } => (Some(id.as_uuid()), role.as_str().to_owned(), None),
         By::Platform => (None, PLATFORM.to_owned(), None),
@@ -72,9 +73,10 @@ pub async fn append(
         cause: Set(cause.to_owned()),
         ..Default::default()
     })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    .exec(db)
+    .await
+    .map(|inserted| inserted.last_insert_id)
+    .map_err(Into::into)
 }
 
 /// Up to `limit` events after `position`, in stream order. On PostgreSQL only events of

@@ -90,7 +90,14 @@ pub async fn show(req: &Request) -> Response {
         Ok(_) | Err(AppError::Forbidden) => None,
         Err(e) => return errors::for_error(&ctx, &e),
     };
+    let unread = match crate::service::notifications::unread(&ctx.state, caller).await {
+        Ok(unread) => unread,
+        Err(e) => return errors::for_error(&ctx, &e),
+    };
     let body = html! {
+        @if unread > 0 {
+            p #unread-notices { a href="/notifications" { (unread) " " (lang.t("home.notices")) } }
+        }
         @if let Some(waiting) = &applications {
             h2 { (lang.t("home.applications")) }
             (super::confirmation::table(lang, waiting))

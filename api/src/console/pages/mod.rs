@@ -13,6 +13,7 @@ pub mod home;
 pub mod intake;
 pub mod investigators;
 pub mod login;
+pub mod notifications;
 pub mod referrals;
 
 use poem::web::Form;

@@ -143,6 +143,31 @@ pub async fn of_case(
         .collect()
 }
 
+/// The open deadlines whose last day is from `from` to `to`, soonest first (the notification
+/// sweep's window).
+///
+/// # Errors
+/// Database errors; a corrupt row.
+pub async fn open_due_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CaseDeadline>, RepoError> {
+    Entity::find()
+        .filter(Column::Status.eq(DeadlineStatus::Open.as_str()))
+        .filter(Column::DueOn.gte(from))
+        .filter(Column::DueOn.lte(to))
+        .order_by_asc(Column::DueOn)
+        .order_by_asc(Column::CaseId)
+        .order_by_asc(Column::Rule)
+        .order_by_asc(Column::Subject)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
 /// A position in the deadline list: after this (due day, case, rule, subject).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineCursor {
