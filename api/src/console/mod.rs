@@ -325,6 +325,23 @@ pub async fn posted(
     form_of(req, form.get("csrf").map_or("", String::as_str)).await
 }
 
+/// [`posted`] for a form posted to a path naming one object: the session and its token
+/// checked first, then the path's id (the not-found page when it is none).
+///
+/// # Errors
+/// The response to send instead.
+pub async fn posted_on<T: From<uuid::Uuid>>(
+    req: &Request,
+    form: &std::collections::HashMap<String, String>,
+    id: &str,
+) -> Result<(Ctx, Session, T), Response> {
+    let (ctx, session) = posted(req, form).await?;
+    match id_of::<T>(id) {
+        Some(id) => Ok((ctx, session, id)),
+        None => Err(pages::errors::not_found(&ctx)),
+    }
+}
+
 /// The id in a path or a form field, when it is one.
 pub fn id_of<T: From<uuid::Uuid>>(text: &str) -> Option<T> {
     uuid::Uuid::parse_str(text.trim()).ok().map(T::from)

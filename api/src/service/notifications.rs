@@ -6,16 +6,14 @@
 //! every account that is disabled or that the access policy does not let read the object, and
 //! raises the notice once per recipient (the dedupe key: the event's place in the stream, or the
 //! deadline's identity and lead).
-use chrono::NaiveDate;
 use ipdr_domain::access::{Action, Decision, Principal, Resource, authorize};
 use ipdr_domain::account::Role;
 use ipdr_domain::case::confirmation::Application;
-use ipdr_domain::case::deadlines::DeadlineRule;
 use ipdr_domain::case::stored::{Case, CaseDeadline};
 use ipdr_domain::event::{By, DomainEvent, Subject};
 use ipdr_domain::investigator::AssignmentStatus;
 use ipdr_domain::notification::{self, Audience, NoticeKind};
-use ipdr_domain::{AccountId, CaseId, Status};
+use ipdr_domain::{AccountId, Status};
 use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::accounts::{self, AccountFilter};
 use ipdr_persistence::repo::cases::{self as case_repo, assignments, confirmations, investigators};
@@ -225,12 +223,12 @@ pub async fn on_event(db: &impl ConnectionTrait, event: &DomainEvent, seq: i64) 
 /// The key of a case deadline's notice: the deadline's identity (case, rule, subject) and the
 /// notice's own key (its lead or the breach, with the due day).
 fn deadline_key(deadline: &CaseDeadline, notice: notification::DeadlineNotice) -> String {
-    key_of(
+    format!(
+        "deadline:{}:{}:{}:{}",
         deadline.case_id,
         deadline.rule,
-        deadline.subject.as_deref(),
-        deadline.due_on,
-        notice,
+        deadline.subject.as_deref().unwrap_or("-"),
+        notice.key(deadline.due_on)
     )
 }
 
@@ -242,8 +240,7 @@ pub const BREACH_WINDOW: u64 = 30;
 pub struct Swept {
     /// Open deadlines looked at.
     pub deadlines: usize,
-    /// Notices raised (a recipient who already had one is not counted again by the database,
-    /// so this counts notices asked for, not rows written).
+    /// Notices due in this run; one raised by an earlier run writes no row again.
     pub notices: usize,
 }
 
@@ -340,28 +337,4 @@ pub async fn mark_read(state: &AppState, caller: &Principal, id: Uuid) -> AppRes
 /// `Internal`.
 pub async fn mark_all_read(state: &AppState, caller: &Principal) -> AppResult<u64> {
     Ok(repo::mark_all_read(&state.db, caller.account_id, state.clock.now()).await?)
-}
-
-/// The notices raised with `dedupe_key` (the sweep's tests and operators).
-///
-/// # Errors
-/// `Internal`.
-pub async fn with_key(state: &AppState, dedupe_key: &str) -> AppResult<Vec<Notice>> {
-    Ok(repo::with_key(&state.db, dedupe_key).await?)
-}
-
-/// The key the sweep gives a deadline's notice: the deadline (case, rule, subject) and the
-/// notice's own key (its lead or the breach, with the due day).
-pub fn key_of(
-    case: CaseId,
-    rule: DeadlineRule,
-    subject: Option<&str>,
-    due_on: NaiveDate,
-    notice: notification::DeadlineNotice,
-) -> String {
-    format!(
-        "deadline:{case}:{rule}:{}:{}",
-        subject.unwrap_or("-"),
-        notice.key(due_on)
-    )
 }

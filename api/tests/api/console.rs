@@ -670,19 +670,7 @@ async fn a_mediator_runs_a_submitted_dispute_to_a_settled_agreement_in_the_conso
 async fn the_mediator_applies_for_confirmation_and_the_court_accepts_and_confirms_in_the_console() {
     let app = TestApp::spawn().await;
     let mediator = app.create_user("mediator1", "mediator").await;
-    let admin = app.admin_token().await;
-    let court = app
-        .create_organization("DLMID", "court", Some("intermediate"))
-        .await;
-    let court_id = court["id"].as_str().unwrap().to_owned();
-    let set = app
-        .put(
-            &format!("/api/v1/organizations/{court_id}/jurisdiction"),
-            &admin,
-            &json!({ "areas": ["大连"], "ip_types": ["invention_patent"] }),
-        )
-        .await;
-    assert_eq!(set.status(), StatusCode::OK);
+    let court_id = app.dalian_court().await;
     app.create_user_in("judge1", "court", &court_id).await;
     app.create_user("judge2", "court").await;
     let case = app.case_in_mediation(&mediator.token).await;

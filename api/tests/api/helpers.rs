@@ -235,6 +235,25 @@ impl TestApp {
     }
 
     /// Creates an account in `organization_id` as admin, logs it in and returns it.
+    /// A court (`DLMID`, intermediate) with jurisdiction over invention patents in 大连, as the
+    /// administrator sets it; its id.
+    pub async fn dalian_court(&self) -> String {
+        let admin = self.admin_token().await;
+        let court = self
+            .create_organization("DLMID", "court", Some("intermediate"))
+            .await;
+        let court_id = court["id"].as_str().unwrap().to_owned();
+        let set = self
+            .put(
+                &format!("/api/v1/organizations/{court_id}/jurisdiction"),
+                &admin,
+                &serde_json::json!({ "areas": ["大连"], "ip_types": ["invention_patent"] }),
+            )
+            .await;
+        assert_eq!(set.status(), StatusCode::OK);
+        court_id
+    }
+
     pub async fn create_user_in(
         &self,
         username: &str,

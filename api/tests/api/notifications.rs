@@ -101,19 +101,7 @@ async fn the_assigned_mediator_is_told_once_and_nobody_else_is_and_the_notice_ho
 async fn the_court_is_told_of_an_application_and_the_mediators_of_its_decision() {
     let app = TestApp::spawn().await;
     let mediator = app.create_user("mediator1", "mediator").await;
-    let admin = app.admin_token().await;
-    let court = app
-        .create_organization("DLMID", "court", Some("intermediate"))
-        .await;
-    let court_id = court["id"].as_str().unwrap().to_owned();
-    let set = app
-        .put(
-            &format!("/api/v1/organizations/{court_id}/jurisdiction"),
-            &admin,
-            &json!({ "areas": ["大连"], "ip_types": ["invention_patent"] }),
-        )
-        .await;
-    assert_eq!(set.status(), StatusCode::OK);
+    let court_id = app.dalian_court().await;
     let judge = app.create_user_in("judge1", "court", &court_id).await;
     let other_judge = app.create_user("judge2", "court").await;
     let case = app.case_in_mediation(&mediator.token).await;

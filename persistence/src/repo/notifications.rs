@@ -70,7 +70,7 @@ impl TryFrom<notifications::Model> for Notice {
 }
 
 /// Raises `notice` for each of `recipients`, except for those who already have it (the same
-/// dedupe key). `ids` gives each new row its id (time-ordered: v7).
+/// dedupe key). Each new row gets a time-ordered (v7) id.
 ///
 /// # Errors
 /// Database errors.
@@ -193,22 +193,4 @@ pub async fn mark_all_read(
         .exec(db)
         .await?
         .rows_affected)
-}
-
-/// Every notice with `dedupe_key`, for any recipient (what a sweep raised, in tests and ops).
-///
-/// # Errors
-/// Database errors; a corrupt row.
-pub async fn with_key(
-    db: &impl ConnectionTrait,
-    dedupe_key: &str,
-) -> Result<Vec<Notice>, RepoError> {
-    Entity::find()
-        .filter(Column::DedupeKey.eq(dedupe_key))
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(Notice::try_from)
-        .collect()
 }

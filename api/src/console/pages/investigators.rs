@@ -16,7 +16,7 @@ use super::case::{Attempt, again};
 use super::documents::Upload;
 use super::errors;
 use crate::console::layout::{error_summary, page};
-use crate::console::{Ctx, Lang, id_of, posted, see_other, signed_in};
+use crate::console::{Ctx, Lang, id_of, posted, posted_on, see_other, signed_in};
 use crate::service::case_views::CaseDetail;
 use crate::service::error::AppError;
 use crate::service::investigators::{self, AssignmentRequest};
@@ -335,12 +335,9 @@ pub async fn assign(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let (ctx, session) = match posted(req, &form).await {
-        Ok(signed_in) => signed_in,
+    let (ctx, session, id) = match posted_on::<CaseId>(req, &form, &id).await {
+        Ok(posted) => posted,
         Err(answer) => return answer,
-    };
-    let Some(id) = id_of::<CaseId>(&id) else {
-        return errors::not_found(&ctx);
     };
     let get = |k: &str| form.get(k).map_or("", String::as_str);
     let field = TechnicalField::parse(get("field")).unwrap_or(TechnicalField::Other);

@@ -9,7 +9,7 @@ use poem::{Request, Response, handler};
 
 use super::errors;
 use crate::console::layout::page;
-use crate::console::{id_of, posted, see_other, signed_in};
+use crate::console::{posted, posted_on, see_other, signed_in};
 use crate::service::notifications;
 use crate::service::paging::PageRequest;
 
@@ -87,12 +87,9 @@ pub async fn read(
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let (ctx, session) = match posted(req, &form).await {
-        Ok(signed_in) => signed_in,
+    let (ctx, session, id) = match posted_on::<uuid::Uuid>(req, &form, &id).await {
+        Ok(posted) => posted,
         Err(answer) => return answer,
-    };
-    let Some(id) = id_of::<uuid::Uuid>(&id) else {
-        return errors::not_found(&ctx);
     };
     match notifications::mark_read(&ctx.state, &session.principal, id).await {
         Ok(()) => see_other("/notifications"),
