@@ -121,7 +121,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     (
         "IPDR_OUTBOX_MAX_ATTEMPTS",
         "12",
-        "delivery attempts of a federation message before it is dead-lettered (admins can retry it)",
+        "delivery attempts of a federation message, e-mail or webhook before it is dead-lettered (admins can retry it)",
     ),
     (
         "IPDR_OUTBOX_BACKOFF_BASE_MILLIS",
@@ -137,6 +137,26 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "IPDR_FEDERATION_TIMEOUT_SECONDS",
         "10",
         "time limit of one request to a partner node (connect and answer)",
+    ),
+    (
+        "IPDR_SMTP_URL",
+        "(unset: e-mail is off)",
+        "the SMTP server notices are e-mailed through: smtps://USER:PASSWORD@HOST:465 (TLS), smtp://USER:PASSWORD@HOST:587?tls=required (STARTTLS), smtp://HOST:25 (plain, for a local relay)",
+    ),
+    (
+        "IPDR_SMTP_FROM",
+        "IPDR <noreply@localhost>",
+        "the From of notice e-mails",
+    ),
+    (
+        "IPDR_NOTICE_LEAD_DAYS",
+        "2,0",
+        "when a deadline is told: working days before its last day, comma-separated (0: on the day); a breach is told the day after",
+    ),
+    (
+        "IPDR_NOTICE_POLL_MILLIS",
+        "1000",
+        "how often the e-mail and webhook queues are checked (0: no notice delivery from this process); retries follow the IPDR_OUTBOX_* settings",
     ),
     (
         "IPDR_LOG",
@@ -222,6 +242,7 @@ pub struct Config {
     /// How often to seal new audit records into the chain; `None`: never (another process does).
     pub audit_seal: Option<Duration>,
     pub federation: FederationSettings,
+    pub notices: crate::notices::NoticeSettings,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -290,6 +311,19 @@ impl Config {
             },
             timeout,
         };
+        let leads = get("IPDR_NOTICE_LEAD_DAYS");
+        let notices = crate::notices::NoticeSettings {
+            smtp_url: lookup("IPDR_SMTP_URL")
+                .filter(|u| !u.trim().is_empty())
+                .map(Secret::new),
+            from: get("IPDR_SMTP_FROM"),
+            leads: lead_days(&leads)?,
+            poll: match number("IPDR_NOTICE_POLL_MILLIS")? {
+                0 => None,
+                n => Some(Duration::from_millis(n)),
+            },
+            timeout,
+        };
         let log_format = match get("IPDR_LOG_FORMAT").as_str() {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -333,6 +367,7 @@ impl Config {
                 n => Some(Duration::from_millis(n)),
             },
             federation,
+            notices,
             log_filter: get("IPDR_LOG"),
             log_format,
         })
@@ -340,6 +375,25 @@ impl Config {
 }
 
 /// Accepts `sqlite:`/`postgres:` URLs only, so a typo fails at start-up with a clear message.
+/// `IPDR_NOTICE_LEAD_DAYS`: whole numbers of working days, comma-separated, at most 30.
+fn lead_days(raw: &str) -> anyhow::Result<Vec<u32>> {
+    let mut leads = Vec::new();
+    for part in raw.split(',') {
+        let lead = part
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 30)
+            .with_context(|| {
+                format!("IPDR_NOTICE_LEAD_DAYS: expected working days 0–30, comma-separated, got `{raw}`")
+            })?;
+        if !leads.contains(&lead) {
+            leads.push(lead);
+        }
+    }
+    Ok(leads)
+}
+
 fn database_url(url: &str) -> anyhow::Result<String> {
     let url = url.trim();
     if url.starts_with("sqlite:")

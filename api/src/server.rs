@@ -21,6 +21,9 @@ use crate::config::Config;
 use crate::federation::NodeIdentity;
 use crate::federation::client::FederationClient;
 use crate::federation::keys::NodeKeys;
+use crate::notices::Notices;
+use crate::notices::mail::Email;
+use crate::notices::webhook::Webhooks;
 use crate::state::AppState;
 use crate::{audit, bootstrap, openapi, problem, request_id};
 
@@ -33,6 +36,7 @@ pub struct Application {
     deadline_sweep: Option<Duration>,
     audit_seal: Option<Duration>,
     outbox_poll: Option<Duration>,
+    notice_poll: Option<Duration>,
 }
 
 impl Application {
@@ -72,6 +76,11 @@ impl Application {
         bootstrap::prepare(&db, &config, &hasher).await?;
         let keys = KeyRing::load(db.clone(), config.token.clone()).await?;
         let node_keys = NodeKeys::load(db.clone(), config.token.key_refresh).await?;
+        // Links in notices: the public address, or this process's own until one is set.
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.listen));
         let state = AppState {
             db,
             keys,
@@ -88,6 +97,12 @@ impl Application {
             federation_client: FederationClient::new(config.federation.timeout)?,
             retry: config.federation.retry,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            notices: Arc::new(Notices::new(
+                &config.notices,
+                public_url.clone(),
+                config.federation.node_id.as_str(),
+            )?),
+            notice_wake: Arc::new(tokio::sync::Notify::new()),
             secure_cookies: config
                 .public_url
                 .as_deref()
@@ -110,6 +125,7 @@ impl Application {
             deadline_sweep: config.deadline_sweep,
             audit_seal: config.audit_seal,
             outbox_poll: config.federation.outbox_poll,
+            notice_poll: config.notices.poll,
         })
     }
 
@@ -167,6 +183,34 @@ impl Application {
                 poll,
                 until_stopped(),
             )));
+        }
+        if let Some(poll) = self.notice_poll {
+            let state = &self.state;
+            let wake = state.notice_wake.clone();
+            workers.push(tokio::spawn(crate::delivery::run(
+                state.db.clone(),
+                Webhooks(state.clone()),
+                state.retry,
+                wake.clone(),
+                poll,
+                until_stopped(),
+            )));
+            match state.notices.mailer.clone() {
+                Some(mailer) => workers.push(tokio::spawn(crate::delivery::run(
+                    state.db.clone(),
+                    Email {
+                        state: state.clone(),
+                        mailer,
+                    },
+                    state.retry,
+                    wake,
+                    poll,
+                    until_stopped(),
+                ))),
+                None => tracing::warn!(
+                    "e-mail is off (IPDR_SMTP_URL is not set): notices are in the app and on webhooks only; e-mails queued meanwhile wait for a process with an SMTP server"
+                ),
+            }
         }
         tracing::info!(address = %self.address, node = %self.state.node.id, "serving; API documentation at /docs");
         let result = Server::new_with_acceptor(self.acceptor)

@@ -29,6 +29,10 @@ pub struct AppState {
     pub retry: RetryPolicy,
     /// Woken when a local change queued a federation message.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The notices' channels: lead times, the mailer, the webhook client, where links point.
+    pub notices: Arc<crate::notices::Notices>,
+    /// Woken when a change queued an e-mail or a webhook delivery.
+    pub notice_wake: Arc<tokio::sync::Notify>,
     /// The console's cookie is sent over HTTPS only (`IPDR_PUBLIC_URL` is https).
     pub secure_cookies: bool,
 }

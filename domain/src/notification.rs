@@ -278,6 +278,24 @@ pub fn due_notices(
         .unwrap_or_default()
 }
 
+/// Whether a kind of notice is wanted on a channel: what the account said, else what its
+/// organisation set as its accounts' default, else yes. An organisation's own choice for the
+/// webhook channel is its webhook's. Each list holds `(kind, channel, wanted)` choices.
+pub fn wanted(
+    account: &[(NoticeKind, Channel, bool)],
+    organization: &[(NoticeKind, Channel, bool)],
+    kind: NoticeKind,
+    channel: Channel,
+) -> bool {
+    let said = |choices: &[(NoticeKind, Channel, bool)]| {
+        choices
+            .iter()
+            .find(|(k, c, _)| *k == kind && *c == channel)
+            .map(|(_, _, wanted)| *wanted)
+    };
+    said(account).or_else(|| said(organization)).unwrap_or(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,5 +462,18 @@ mod tests {
                 proptest::prop_assert_eq!(raised, vec![DeadlineNotice::Breached]);
             }
         }
+    }
+
+    #[test]
+    fn a_preference_is_the_accounts_then_its_organisations_then_yes() {
+        let kind = N::DeadlineApproaching;
+        let org_off = [(kind, Channel::Email, false)];
+        let account_on = [(kind, Channel::Email, true)];
+        assert!(wanted(&[], &[], kind, Channel::Email));
+        assert!(!wanted(&[], &org_off, kind, Channel::Email));
+        assert!(wanted(&account_on, &org_off, kind, Channel::Email));
+        // Another kind or channel is not what was said.
+        assert!(wanted(&[], &org_off, N::CaseAssigned, Channel::Email));
+        assert!(wanted(&[], &org_off, kind, Channel::InApp));
     }
 }

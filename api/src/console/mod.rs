@@ -6,7 +6,7 @@
 //! carries the session's CSRF token; every answer carries a strict Content-Security-Policy. No
 //! page needs JavaScript.
 mod assets;
-mod i18n;
+pub mod i18n;
 mod layout;
 mod pages;
 
@@ -127,6 +127,10 @@ pub fn mount(route: Route) -> Route {
         .at(
             "/notifications/read",
             post(pages::notifications::read_all).around(guard),
+        )
+        .at(
+            "/notifications/settings",
+            post(pages::notifications::save_settings).around(guard),
         )
         .at(
             "/notifications/:id/read",

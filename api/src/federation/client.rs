@@ -8,21 +8,7 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 /// The largest answer read from a partner.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
-/// How a delivery attempt ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    Delivered,
-    /// Worth another attempt (unreachable, timeout, 5xx, 429, 401, out of order); `after` is the
-    /// partner's `Retry-After`.
-    Retry {
-        error: String,
-        after: Option<Duration>,
-    },
-    /// The partner refused the message for good (4xx): retrying cannot help.
-    Refused {
-        error: String,
-    },
-}
+pub use crate::delivery::Delivery;
 
 /// The client.
 #[derive(Clone)]

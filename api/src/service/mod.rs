@@ -17,6 +17,7 @@ pub mod deadlines;
 pub mod error;
 pub mod files;
 pub mod investigators;
+pub mod notice_channels;
 pub mod notifications;
 pub mod opinions;
 pub mod ops;

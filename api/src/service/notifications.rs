@@ -12,14 +12,15 @@ use ipdr_domain::case::confirmation::Application;
 use ipdr_domain::case::stored::{Case, CaseDeadline};
 use ipdr_domain::event::{By, DomainEvent, Subject};
 use ipdr_domain::investigator::AssignmentStatus;
-use ipdr_domain::notification::{self, Audience, NoticeKind};
+use ipdr_domain::notification::{self, Audience, Channel, NoticeKind};
 use ipdr_domain::{AccountId, Status};
-use ipdr_persistence::ConnectionTrait;
 use ipdr_persistence::repo::accounts::{self, AccountFilter};
 use ipdr_persistence::repo::cases::{self as case_repo, assignments, confirmations, investigators};
 use ipdr_persistence::repo::federation::cooperation_agreements;
 use ipdr_persistence::repo::federation::referrals::{self as referral_repo, Referral};
+use ipdr_persistence::repo::notice_channels::{self as channels, NewDelivery};
 use ipdr_persistence::repo::notifications::{self as repo, NewNotice};
+use ipdr_persistence::{ConnectionTrait, begin_write};
 use uuid::Uuid;
 
 pub use ipdr_persistence::repo::notifications::Notice;
@@ -151,7 +152,7 @@ impl About {
         audiences: &[Audience],
         concerned: Option<AccountId>,
         actor: Option<AccountId>,
-    ) -> AppResult<Vec<AccountId>> {
+    ) -> AppResult<Vec<Principal>> {
         let mut candidates = Vec::new();
         for audience in audiences {
             for account in self.holders(db, *audience, concerned).await? {
@@ -166,7 +167,7 @@ impl About {
                 continue;
             };
             if auth.active && self.readable_by(db, &auth.principal).await? {
-                recipients.push(account);
+                recipients.push(auth.principal);
             }
         }
         Ok(recipients)
@@ -195,6 +196,105 @@ async fn court_accounts(
     }
 }
 
+/// A notice as it is e-mailed and posted to webhooks: what it is of and where to look, never
+/// anything personal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoticePayload {
+    /// `NoticeKind::as_str()`
+    pub kind: String,
+    pub case_id: Option<Uuid>,
+    pub case_number: Option<String>,
+    pub referral_id: Option<Uuid>,
+    /// The deadline's rule (`R8` …), for a deadline's notice.
+    pub rule: Option<String>,
+    /// The deadline's last day (`2026-10-09`), for a deadline's notice.
+    pub due_on: Option<String>,
+    /// The console path it links to.
+    pub link: String,
+}
+
+impl NoticePayload {
+    fn of(notice: &NewNotice) -> Self {
+        Self {
+            kind: notice.kind.as_str().to_owned(),
+            case_id: notice.case_id.map(|c| c.as_uuid()),
+            case_number: notice.case_number.clone(),
+            referral_id: notice.referral_id,
+            rule: notice.rule.map(|r| r.as_str().to_owned()),
+            due_on: notice.due_on.map(|d| d.to_string()),
+            link: notice.link.clone(),
+        }
+    }
+}
+
+/// The choices of `owner` as the domain's preference rule reads them.
+async fn choices_of(
+    db: &impl ConnectionTrait,
+    owner: Uuid,
+) -> AppResult<Vec<(NoticeKind, Channel, bool)>> {
+    Ok(channels::preferences(db, owner)
+        .await?
+        .into_iter()
+        .map(|p| (p.kind, p.channel, p.enabled))
+        .collect())
+}
+
+/// Raises `notice` for `recipients` on every channel they want it on: in the app, by e-mail
+/// when the account has an address, and to each of their organisations' webhooks. In the
+/// caller's transaction; each (notice, recipient, channel) once, however often it is raised.
+async fn dispatch(
+    db: &impl ConnectionTrait,
+    notice: &NewNotice,
+    recipients: &[Principal],
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let kind = notice.kind;
+    let payload = serde_json::to_string(&NoticePayload::of(notice))
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let mut in_app = Vec::new();
+    let mut deliveries = Vec::new();
+    let mut organizations: Vec<ipdr_domain::OrganizationId> = Vec::new();
+    for principal in recipients {
+        let account = choices_of(db, principal.account_id.as_uuid()).await?;
+        let organization = choices_of(db, principal.organization_id.as_uuid()).await?;
+        if notification::wanted(&account, &organization, kind, Channel::InApp) {
+            in_app.push(principal.account_id);
+        }
+        let addressed = channels::settings(db, principal.account_id)
+            .await?
+            .is_some_and(|s| s.email.is_some());
+        if addressed && notification::wanted(&account, &organization, kind, Channel::Email) {
+            deliveries.push(NewDelivery {
+                dedupe_key: notice.dedupe_key.clone(),
+                channel: Channel::Email,
+                recipient: principal.account_id.as_uuid(),
+                kind,
+                payload: payload.clone(),
+            });
+        }
+        if !organizations.contains(&principal.organization_id) {
+            organizations.push(principal.organization_id);
+        }
+    }
+    for organization in organizations {
+        let choices = choices_of(db, organization.as_uuid()).await?;
+        if channels::webhook(db, organization).await?.is_some()
+            && notification::wanted(&[], &choices, kind, Channel::Webhook)
+        {
+            deliveries.push(NewDelivery {
+                dedupe_key: notice.dedupe_key.clone(),
+                channel: Channel::Webhook,
+                recipient: organization.as_uuid(),
+                kind,
+                payload: payload.clone(),
+            });
+        }
+    }
+    repo::raise(db, notice, &in_app, now).await?;
+    channels::enqueue(db, &deliveries, now).await?;
+    Ok(())
+}
+
 /// Raises the notices `event` calls for (stream position `seq`), in the transaction of its
 /// change: nothing is told of a change that does not commit, and a change is never committed
 /// without its notices.
@@ -216,8 +316,7 @@ pub async fn on_event(db: &impl ConnectionTrait, event: &DomainEvent, seq: i64) 
         .recipients(db, row.audience, event.concerns, actor)
         .await?;
     let notice = about.notice(format!("event:{seq}"), row.notice);
-    repo::raise(db, &notice, &recipients, event.at).await?;
-    Ok(())
+    dispatch(db, &notice, &recipients, event.at).await
 }
 
 /// The key of a case deadline's notice: the deadline's identity (case, rule, subject) and the
@@ -255,7 +354,7 @@ pub async fn sweep_deadlines(state: &AppState) -> AppResult<Swept> {
     let today = state.clock.today();
     let now = state.clock.now();
     let calendar = ipdr_persistence::repo::calendar::load(&state.db).await?;
-    let leads = notification::DEFAULT_LEADS;
+    let leads = state.notices.leads.as_slice();
     let furthest = leads.iter().copied().max().unwrap_or(0);
     // Every open deadline due within the longest lead: a lead of n working days is never more
     // than 3n + 14 calendar days before the last day (the longest holiday is 8–9 days).
@@ -268,16 +367,16 @@ pub async fn sweep_deadlines(state: &AppState) -> AppResult<Swept> {
         .checked_sub_days(chrono::Days::new(BREACH_WINDOW))
         .unwrap_or(today);
     let due = case_repo::deadlines::open_due_between(&state.db, since, horizon).await?;
+    let clocks = referral_repo::running_due_between(&state.db, since, horizon).await?;
     let mut swept = Swept {
-        deadlines: due.len(),
+        deadlines: due.len() + clocks.len(),
         notices: 0,
     };
     for deadline in &due {
         for notice in notification::due_notices(&calendar, deadline.due_on, today, leads) {
-            let key = deadline_key(deadline, notice);
-            // One statement writes the notice for all its recipients: no transaction needed.
-            let db = &state.db;
-            let Some(case) = case_repo::get(db, deadline.case_id).await? else {
+            // The notice and its deliveries together, or neither.
+            let txn = begin_write(&state.db).await?;
+            let Some(case) = case_repo::get(&txn, deadline.case_id).await? else {
                 continue;
             };
             let about = About::Case {
@@ -285,11 +384,35 @@ pub async fn sweep_deadlines(state: &AppState) -> AppResult<Swept> {
                 application: None,
             };
             let audience = notification::deadline_audience(deadline.rule);
-            let recipients = about.recipients(db, audience, None, None).await?;
-            let mut raised = about.notice(key, notice.kind());
+            let recipients = about.recipients(&txn, audience, None, None).await?;
+            let mut raised = about.notice(deadline_key(deadline, notice), notice.kind());
             raised.rule = Some(deadline.rule);
             raised.due_on = Some(deadline.due_on);
-            repo::raise(db, &raised, &recipients, now).await?;
+            dispatch(&txn, &raised, &recipients, now).await?;
+            ipdr_persistence::commit(txn).await?;
+            swept.notices += 1;
+        }
+    }
+    // R26, R28: a referral's running clocks, to the liaison officers of its agreement.
+    for clock in &clocks {
+        for notice in notification::due_notices(&calendar, clock.due_on, today, leads) {
+            let txn = begin_write(&state.db).await?;
+            let Some(referral) = referral_repo::get(&txn, clock.referral_id).await? else {
+                continue;
+            };
+            let about = About::Referral(Box::new(referral));
+            let audience = notification::REFERRAL_CLOCK_AUDIENCE;
+            let recipients = about.recipients(&txn, audience, None, None).await?;
+            let key = format!(
+                "clock:{}:{}:{}",
+                clock.referral_id,
+                clock.clock.as_str(),
+                notice.key(clock.due_on)
+            );
+            let mut raised = about.notice(key, notice.kind());
+            raised.due_on = Some(clock.due_on);
+            dispatch(&txn, &raised, &recipients, now).await?;
+            ipdr_persistence::commit(txn).await?;
             swept.notices += 1;
         }
     }

@@ -8,6 +8,7 @@ pub mod confirmations;
 pub mod deadlines;
 pub mod federation;
 pub mod investigators;
+pub mod notice_channels;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;
@@ -90,7 +91,11 @@ pub type Apis = (
         referrals::ReferralsApi,
         crate::federation::endpoint::FederationApi,
     ),
-    (audit::AuditApi, notifications::NotificationsApi),
+    (
+        audit::AuditApi,
+        notifications::NotificationsApi,
+        notice_channels::NoticeChannelsApi,
+    ),
 );
 
 /// Every API of version 1, for the OpenAPI service.

@@ -15,7 +15,7 @@ use ipdr_domain::investigator::stored::EndReason;
 use ipdr_domain::investigator::{
     Affiliation, AssignmentStatus, ConflictKind, Procedure, TechnicalField,
 };
-use ipdr_domain::notification::NoticeKind;
+use ipdr_domain::notification::{Channel, NoticeKind};
 use ipdr_domain::organization::{CourtLevel, OrganizationKind};
 use ipdr_domain::referral::deadlines::ClockState;
 use ipdr_domain::referral::{
@@ -63,6 +63,12 @@ mirror_enum!(
         CaseReturnedToCourt, ReferralReceived, ReferralAnswered, ReferralInformationRequested,
         ReferralOutcomeReported,
     }
+);
+
+mirror_enum!(
+    /// How a notice reaches its recipient: `in_app` (the console and this API), `email`,
+    /// `webhook` (an organisation's).
+    ChannelName <=> Channel { InApp, Email, Webhook }
 );
 
 mirror_enum!(
@@ -309,7 +315,7 @@ mod tests {
             AssignmentStatusName <=> AssignmentStatus, RecusalStageName <=> RecusalStage,
             EndReasonName <=> EndReason, ApplicationStatusName <=> ApplicationStatus,
             RefusalGroundName <=> RefusalGround, EligibilityGroundName <=> EligibilityGround,
-            NoticeKindName <=> NoticeKind,
+            NoticeKindName <=> NoticeKind, ChannelName <=> Channel,
         );
     }
 

@@ -599,3 +599,86 @@ async fn the_console_lists_my_notifications_and_marks_them_read_with_the_session
     let (_, _, home) = desk.get("/").await;
     assert!(!home.contains("unread notifications"));
 }
+
+#[tokio::test]
+async fn the_console_sets_where_my_notices_are_emailed_keeping_the_input_on_a_fault() {
+    let app = TestApp::spawn().await;
+    let li = app.create_user("li.mediator", "mediator").await.token;
+    let (desk, csrf) = signed_in(&app, "li.mediator", "en").await;
+    let (status, _, page) = desk.get("/notifications").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Notification settings"), "{page}");
+    // Every kind is wanted by e-mail until the account says otherwise.
+    assert!(
+        page.contains(r#"name="email.case_assigned" value="on" checked"#),
+        "{page}"
+    );
+
+    let (status, _, page) = desk
+        .post(
+            "/notifications/settings",
+            &[
+                ("csrf", &csrf),
+                ("email", "li at example"),
+                ("language", "en"),
+                ("email.deadline_breached", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not an e-mail address"), "{page}");
+    assert!(
+        page.contains(r#"value="li at example""#),
+        "input kept: {page}"
+    );
+    let unchanged = app
+        .get_json("/api/v1/notifications/settings", Some(&li))
+        .await;
+    assert!(unchanged.get("email").is_none(), "{unchanged}");
+    assert_eq!(unchanged["preferences"], json!([]));
+
+    // A forged token changes nothing either.
+    let (status, _, _) = desk
+        .post(
+            "/notifications/settings",
+            &[
+                ("csrf", "forged"),
+                ("email", "li@example.cn"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, headers, _) = desk
+        .post(
+            "/notifications/settings",
+            &[
+                ("csrf", &csrf),
+                ("email", "li@example.cn"),
+                ("language", "en"),
+                ("email.deadline_breached", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/notifications?saved=1");
+    let saved = app
+        .get_json("/api/v1/notifications/settings", Some(&li))
+        .await;
+    assert_eq!(saved["email"], "li@example.cn");
+    assert_eq!(saved["language"], "en");
+    let off: Vec<&str> = saved["preferences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["channel"] == "email" && p["enabled"] == false)
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(off.len(), 12, "all but the one ticked: {saved}");
+    assert!(!off.contains(&"deadline_breached"));
+    let (_, _, page) = desk.get("/notifications?saved=1").await;
+    assert!(page.contains("Notification settings saved."), "{page}");
+    assert!(page.contains(r#"name="email.deadline_breached" value="on" checked"#));
+    assert!(!page.contains(r#"name="email.case_assigned" value="on" checked"#));
+}

@@ -34,7 +34,7 @@ pub struct TestApp {
     /// The business clock: the real time at start; tests move it (deadlines, "today").
     pub clock: Arc<FixedClock>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _database: TestDatabase,
+    _database: Arc<TestDatabase>,
 }
 
 /// A logged-in user created for a test.
@@ -62,6 +62,16 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         init_logs();
         let database = TestDatabase::create().await.expect("a test database");
+        Self::start(Arc::new(database), adjust).await
+    }
+
+    /// A second server on this one's database, as another replica (or this one restarted)
+    /// would be: its own clock, its own workers, the same data.
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start(self._database.clone(), adjust).await
+    }
+
+    async fn start(database: Arc<TestDatabase>, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::from_lookup(|_| None).expect("default configuration");
         config.listen = "127.0.0.1:0".parse().expect("an address");
         config.database = database.settings().clone();

@@ -18,6 +18,7 @@ mod identifiers;
 mod investigators;
 mod lifecycle;
 mod nodes;
+mod notice_delivery;
 mod notifications;
 mod ops;
 mod process;

@@ -536,3 +536,71 @@ async fn a_partner_reaches_only_the_referrals_addressed_to_it() {
         .collect();
     assert_eq!(steps, [json!("referred"), json!("acknowledged")]);
 }
+
+/// R28: the receiving node's liaison officers are told of the referral when it arrives, and of
+/// its clocks as their lead days come — each once, however often the sweep runs.
+#[tokio::test]
+async fn the_liaison_officers_are_told_of_a_referral_and_of_its_clocks_once() {
+    use ipdr_api::service::notifications::sweep_deadlines;
+    let d = dalian().await;
+    let referral = Uuid::now_v7();
+    let (id, body) = message("weihai", referral, 1, referred());
+    let (status, _) = deliver(&d.app, &d.weihai.token("dalian", id, &body), &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let other = d.app.create_user("other.liaison", "liaison").await;
+    let told = |token: String| {
+        let app = &d.app;
+        async move {
+            let page = app.get_json("/api/v1/notifications", Some(&token)).await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| {
+                    (
+                        n["kind"].as_str().unwrap().to_owned(),
+                        n["due_on"].as_str().unwrap_or("-").to_owned(),
+                        n["referral_id"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let r = referral.to_string();
+    let received = ("referral_received".to_owned(), "-".to_owned(), r.clone());
+    assert_eq!(
+        told(d.liaison.token.clone()).await,
+        std::slice::from_ref(&received)
+    );
+    // The acknowledgement is due Tue 24 November, the decision Fri 27 November (R28).
+    for day in ["2026-11-20", "2026-11-20", "2026-11-23"] {
+        d.app.set_today(day);
+        sweep_deadlines(&d.app.state).await.unwrap();
+    }
+    let approaching = |due: &str| ("deadline_approaching".to_owned(), due.to_owned(), r.clone());
+    // 20 November is two working days before the 24th (the weekend between).
+    assert_eq!(
+        told(d.liaison.token.clone()).await,
+        [approaching("2026-11-24"), received.clone()]
+    );
+    d.app.set_today("2026-11-25");
+    sweep_deadlines(&d.app.state).await.unwrap();
+    sweep_deadlines(&d.app.state).await.unwrap();
+    assert_eq!(
+        told(d.liaison.token.clone()).await,
+        [
+            approaching("2026-11-27"),
+            (
+                "deadline_breached".to_owned(),
+                "2026-11-24".to_owned(),
+                r.clone()
+            ),
+            approaching("2026-11-24"),
+            received
+        ]
+    );
+    assert!(
+        told(other.token).await.is_empty(),
+        "a liaison officer not on the agreement"
+    );
+}

@@ -123,6 +123,12 @@ const TABLE: &[(&str, &str)] = &[
     ("list_notifications", EVERYONE),
     ("mark_all_notifications_read", EVERYONE),
     ("mark_notification_read", OWN_NOTICE),
+    ("get_notice_settings", EVERYONE),
+    ("set_notice_settings", EVERYONE),
+    ("get_organization_notices", ADMIN_ONLY),
+    ("set_organization_notices", ADMIN_ONLY),
+    ("list_notice_deliveries", ADMIN_ONLY),
+    ("retry_notice_delivery", ADMIN_ONLY),
     ("open_case", CASE_OPEN),
     ("get_case", CASE_READ),
     ("list_documents", CASE_READ),
@@ -540,6 +546,19 @@ async fn world() -> World {
         "assign mediator",
     )
     .await;
+    // The investigator wants notices by e-mail: their assignment queues one (e-mail is off
+    // here, so it stays queued), the delivery the retry operation acts on.
+    json_of(
+        app.put(
+            "/api/v1/notifications/settings",
+            &investigator.token,
+            &json!({ "email": "investigator@example.cn", "language": "zh-CN" }),
+        )
+        .await,
+        StatusCode::OK,
+        "notice settings",
+    )
+    .await;
     assign_investigator(&app, m, &case, &investigator.id).await;
     // The second investigator's assignment is what the recusal and release operations act on.
     let assignment2 = assign_investigator(&app, m, &case, &investigator2.id).await;
@@ -646,6 +665,10 @@ async fn world() -> World {
         .get_json("/api/v1/notifications", Some(&investigator.token))
         .await;
 
+    let deliveries = app
+        .get_json("/api/v1/notifications/deliveries", Some(&admin))
+        .await;
+
     let paths = HashMap::from([
         ("accounts/{id}", victim.id.clone()),
         ("organizations/{id}", victims),
@@ -663,6 +686,7 @@ async fn world() -> World {
         ("partners/{node_id}", partner.id.to_owned()),
         ("referrals/{id}", id_of(&referral)),
         ("notifications/{id}", id_of(&notices["items"][0])),
+        ("deliveries/{id}", id_of(&deliveries["items"][0])),
     ]);
     let fields = HashMap::from([
         ("organization_id", committee),

@@ -68,7 +68,8 @@ named_enum! {
         ReportReferralOutcome = "report_referral_outcome",
         /// The platform escalated a breached referral clock to the liaison officers.
         EscalateReferralClock = "escalate_referral_clock",
-        /// A dead-lettered federation message put back in the queue.
+        /// A dead-lettered message put back in its queue: to a partner node, or a notice by
+        /// e-mail or webhook.
         RetryOutboxMessage = "retry_outbox_message",
         // The partners and what binds them.
         RegisterPartner = "register_partner",
@@ -85,6 +86,9 @@ named_enum! {
         CreateAccount = "create_account",
         DisableAccount = "disable_account",
         EnableAccount = "enable_account",
+        /// The account holder set where and in which language notices are e-mailed, and which
+        /// they want on which channel.
+        UpdateNoticeSettings = "update_notice_settings",
         /// The account holder changed their own password.
         ChangePassword = "change_password",
         /// An administrator set a new password for the account.
@@ -150,6 +154,7 @@ impl EventKind {
             | K::DisableAccount
             | K::EnableAccount
             | K::ChangePassword
+            | K::UpdateNoticeSettings
             | K::ResetPassword => SubjectKind::Account,
             K::AddInvestigator
             | K::UpdateInvestigator

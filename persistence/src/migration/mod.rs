@@ -22,6 +22,7 @@ mod m20261203_000016_create_event_stream;
 mod m20261203_000017_create_console_sessions;
 mod m20261204_000018_cover_search_terms;
 mod m20261204_000019_create_notifications;
+mod m20261204_000020_create_notice_deliveries;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_create_console_sessions::Migration),
             Box::new(m20261204_000018_cover_search_terms::Migration),
             Box::new(m20261204_000019_create_notifications::Migration),
+            Box::new(m20261204_000020_create_notice_deliveries::Migration),
         ]
     }
 }

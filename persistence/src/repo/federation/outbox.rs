@@ -1,40 +1,24 @@
-//! The outbox: messages to partner nodes, claimed by delivery workers with a lease so several
-//! processes sharing one database deliver each message once.
+//! The federation outbox: messages to partner nodes, a [`queue`] whose messages of one
+//! referral are delivered in order.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::entity::federation_outbox::{self, Column, Entity};
+use crate::repo::queue::{self, Queue};
 use crate::repo::{Page, PageRequest, RepoError, parse_stored};
 
-/// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboxStatus {
-    Pending,
-    Delivered,
-    /// Gave up after the last attempt, or the partner refused it for good: an admin may retry.
-    Dead,
-}
+pub use crate::repo::queue::OutboxStatus;
 
-impl OutboxStatus {
-    pub const ALL: [Self; 3] = [Self::Pending, Self::Delivered, Self::Dead];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Dead => "dead",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
+/// The federation's queue: one referral's messages go in order.
+pub const QUEUE: Queue = Queue {
+    table: "federation_outbox",
+    in_order: Some(("referral_id", "seq")),
+    only: None,
+};
 
 /// A message to a partner node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,14 +78,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: &OutboxMessage) -> Resu
     Ok(())
 }
 
-/// Claims up to `limit` messages due at `now` for delivery until `lease_until`, counting an
-/// attempt on each.
-///
-/// A message is due when it is pending, its next attempt time has come, nobody holds a live
-/// lease on it, and no earlier message of its referral is still undelivered (messages of one
-/// referral go in order). On PostgreSQL, rows another process is claiming are skipped
-/// (`FOR UPDATE SKIP LOCKED`); SQLite serialises writers anyway. The lease, not a held
-/// transaction, guards the delivery itself, so no transaction stays open across the network.
+/// Claims up to `limit` messages due at `now` for delivery until `lease_until` (see
+/// [`queue::claim`]): no earlier message of its referral is still undelivered.
 ///
 /// # Errors
 /// Database errors, corrupt rows.
@@ -111,33 +89,7 @@ pub async fn claim(
     lease_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<OutboxMessage>, RepoError> {
-    let backend = db.get_database_backend();
-    let (p, lock) = match backend {
-        DbBackend::Postgres => (["$1", "$2", "$3"], "FOR UPDATE OF o SKIP LOCKED"),
-        _ => (["?", "?", "?"], ""),
-    };
-    let sql = format!(
-        "UPDATE federation_outbox SET lease_until = {lease}, attempts = attempts + 1 \
-         WHERE id IN (\
-           SELECT o.id FROM federation_outbox o \
-           WHERE o.status = 'pending' AND o.next_attempt_at <= {now} \
-             AND (o.lease_until IS NULL OR o.lease_until < {now}) \
-             AND NOT EXISTS (SELECT 1 FROM federation_outbox e \
-               WHERE e.referral_id = o.referral_id AND e.seq < o.seq AND e.status <> 'delivered') \
-           ORDER BY o.created_at, o.seq LIMIT {limit} {lock}) \
-         RETURNING *",
-        lease = p[0],
-        now = p[1],
-        limit = p[2],
-    );
-    // SQLite numbers `?` by position: `now` appears twice.
-    let values: Vec<sea_orm::Value> = match backend {
-        DbBackend::Postgres => vec![lease_until.into(), now.into(), limit.into()],
-        _ => vec![lease_until.into(), now.into(), now.into(), limit.into()],
-    };
-    Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
-        .all(db)
+    queue::claim::<Entity>(db, QUEUE, now, lease_until, limit)
         .await?
         .into_iter()
         .map(from_row)
@@ -153,21 +105,7 @@ pub async fn delivered(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    Entity::update_many()
-        .col_expr(
-            Column::Status,
-            Expr::value(OutboxStatus::Delivered.as_str()),
-        )
-        .col_expr(Column::DeliveredAt, Expr::value(now))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(Column::LastError, Expr::value(Option::<String>::None))
-        .filter(Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    queue::delivered(db, QUEUE, id, now).await
 }
 
 /// Records a failed attempt: try again at `next_attempt_at`, or give up (`dead`).
@@ -180,18 +118,7 @@ pub async fn failed(
     error: &str,
     next_attempt_at: Option<DateTime<Utc>>,
 ) -> Result<(), RepoError> {
-    let mut update = Entity::update_many()
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(Column::LastError, Expr::value(error.to_owned()));
-    update = match next_attempt_at {
-        Some(at) => update.col_expr(Column::NextAttemptAt, Expr::value(at)),
-        None => update.col_expr(Column::Status, Expr::value(OutboxStatus::Dead.as_str())),
-    };
-    update.filter(Column::Id.eq(id)).exec(db).await?;
-    Ok(())
+    queue::failed(db, QUEUE, id, error, next_attempt_at).await
 }
 
 /// Puts a dead message back in the queue with a fresh count of attempts. Returns whether it was
@@ -204,15 +131,7 @@ pub async fn retry(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError> {
-    let result = Entity::update_many()
-        .col_expr(Column::Status, Expr::value(OutboxStatus::Pending.as_str()))
-        .col_expr(Column::Attempts, Expr::value(0))
-        .col_expr(Column::NextAttemptAt, Expr::value(now))
-        .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(OutboxStatus::Dead.as_str()))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
+    queue::retry(db, QUEUE, id, now).await
 }
 
 /// # Errors

@@ -173,6 +173,30 @@ pub async fn breached_unescalated(
         .collect()
 }
 
+/// Running clocks (not met, not paused) whose last day is between `since` and `until`, both
+/// included, by last day: the notice sweep's window.
+///
+/// # Errors
+/// Database errors, corrupt rows.
+pub async fn running_due_between(
+    db: &impl ConnectionTrait,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<ReferralDeadline>, RepoError> {
+    use referral_deadlines::Column as C;
+    referral_deadlines::Entity::find()
+        .filter(C::MetOn.is_null())
+        .filter(C::PausedOn.is_null())
+        .filter(C::DueOn.gte(since))
+        .filter(C::DueOn.lte(until))
+        .order_by_asc(C::DueOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(deadline_from_row)
+        .collect()
+}
+
 /// Flags a clock as breached and escalated on `on`, unless it was met or paused meanwhile.
 /// Returns whether it was flagged.
 ///
