@@ -374,7 +374,6 @@ impl Config {
     }
 }
 
-/// Accepts `sqlite:`/`postgres:` URLs only, so a typo fails at start-up with a clear message.
 /// `IPDR_NOTICE_LEAD_DAYS`: whole numbers of working days, comma-separated, at most 30.
 fn lead_days(raw: &str) -> anyhow::Result<Vec<u32>> {
     let mut leads = Vec::new();
@@ -394,6 +393,7 @@ fn lead_days(raw: &str) -> anyhow::Result<Vec<u32>> {
     Ok(leads)
 }
 
+/// Accepts `sqlite:`/`postgres:` URLs only, so a typo fails at start-up with a clear message.
 fn database_url(url: &str) -> anyhow::Result<String> {
     let url = url.trim();
     if url.starts_with("sqlite:")

@@ -6,7 +6,7 @@
 //! dead-lettered for an admin to retry.
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use ipdr_persistence::Db;
 use ipdr_persistence::repo::queue::{self, Queue};
 use uuid::Uuid;
@@ -24,15 +24,19 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// The wait before attempt `attempts + 1`: uniformly random up to `base · 2^(attempts-1)`
-    /// (capped) — "full jitter" — and never less than the receiver asked for.
+    /// (capped) — "full jitter" — and never less than the receiver asked for, up to
+    /// [`MAX_RETRY_AFTER`] (a receiver cannot park a message for years).
     pub fn delay(&self, attempts: u32, retry_after: Option<Duration>) -> Duration {
         let exponent = attempts.saturating_sub(1).min(30);
         let ceiling = self.base.saturating_mul(1u32 << exponent).min(self.cap);
         let millis = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
         let jittered = Duration::from_millis(rand::random_range(0..=millis));
-        retry_after.map_or(jittered, |asked| jittered.max(asked))
+        retry_after.map_or(jittered, |asked| jittered.max(asked.min(MAX_RETRY_AFTER)))
     }
 }
+
+/// The longest `Retry-After` honoured.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 /// What one attempt came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,19 +112,38 @@ pub async fn deliver_due<C: Courier>(
     policy: &RetryPolicy,
 ) -> anyhow::Result<usize> {
     let mut delivered = 0;
+    let lease = chrono::Duration::from_std(policy.lease)?;
+    // Leases end on a whole millisecond: the value compared on renewal is the one stored.
+    let lease_from_now = || (Utc::now() + lease).trunc_subsecs(3);
     loop {
-        let now = Utc::now();
-        let lease = chrono::Duration::from_std(policy.lease)?;
-        let claimed = courier.claim(db, now, now + lease, BATCH).await?;
+        let held = lease_from_now();
+        let claimed = courier.claim(db, Utc::now(), held, BATCH).await?;
         // A full batch may leave more due; otherwise stop, so a message rescheduled with a
         // near-zero jittered wait is not retried again in the same round.
         let more = claimed.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
         // One at a time: each attempt is bounded by its client's timeout, and a round holds
-        // at most one message per ordered group, so order holds either way.
+        // at most one message per ordered group, so order holds either way. Each attempt
+        // starts with a fresh lease on its message, and is settled only under it: a message
+        // whose lease ran out while the ones before it were delivered, and that another
+        // process claimed since, is that process's.
         for message in claimed {
+            let (id, attempts) = C::identify(&message);
+            let mine = lease_from_now();
+            if !queue::renew(db, courier.queue(), id, held, mine).await? {
+                tracing::info!(outbox = C::NAME, message = %id, "claimed by another process meanwhile");
+                continue;
+            }
             let outcome = courier.deliver(&message).await;
-            let id = C::identify(&message);
-            let settled = settle(db, courier.queue(), policy, id, &outcome, C::NAME).await?;
+            let claim = Claim {
+                id,
+                attempts,
+                held: mine,
+            };
+            let Some(settled) =
+                settle(db, courier.queue(), policy, claim, &outcome, C::NAME).await?
+            else {
+                continue;
+            };
             courier.settled(&message, &outcome, settled).await;
             delivered += usize::from(settled == Settled::Delivered);
         }
@@ -130,34 +153,60 @@ pub async fn deliver_due<C: Courier>(
     }
 }
 
-/// Records what became of attempt `attempts` of message `id`.
+/// A message as its attempt holds it: its id, the attempts counted (this one included) and
+/// the lease it was made under.
+#[derive(Debug, Clone, Copy)]
+struct Claim {
+    id: Uuid,
+    attempts: u32,
+    held: chrono::DateTime<Utc>,
+}
+
+/// Records what became of an attempt; `None` when the lease was lost meanwhile (another
+/// process settles the message).
 async fn settle(
     db: &Db,
     queue: Queue,
     policy: &RetryPolicy,
-    (id, attempts): (Uuid, u32),
+    claim: Claim,
     outcome: &Delivery,
     name: &str,
-) -> anyhow::Result<Settled> {
-    Ok(match outcome {
-        Delivery::Delivered => {
-            queue::delivered(db, queue, id, Utc::now()).await?;
-            tracing::info!(outbox = name, message = %id, attempts, "delivered");
-            Settled::Delivered
-        }
+) -> anyhow::Result<Option<Settled>> {
+    let Claim { id, attempts, held } = claim;
+    let held = Some(held);
+    let (recorded, settled) = match outcome {
+        Delivery::Delivered => (
+            queue::delivered(db, queue, id, held, Utc::now()).await?,
+            Settled::Delivered,
+        ),
         Delivery::Retry { error, after } if attempts < policy.max_attempts => {
             let wait = policy.delay(attempts, *after);
             let next = Utc::now() + chrono::Duration::from_std(wait)?;
-            queue::failed(db, queue, id, error, Some(next)).await?;
+            let recorded = queue::failed(db, queue, id, held, error, Some(next)).await?;
+            (recorded, Settled::Retrying { wait })
+        }
+        Delivery::Retry { error, .. } | Delivery::Refused { error } => (
+            queue::failed(db, queue, id, held, error, None).await?,
+            Settled::DeadLettered,
+        ),
+    };
+    if !recorded {
+        tracing::warn!(outbox = name, message = %id, attempts, "the lease ran out during the attempt; not settled here");
+        return Ok(None);
+    }
+    match (outcome, settled) {
+        (_, Settled::Delivered) => {
+            tracing::info!(outbox = name, message = %id, attempts, "delivered");
+        }
+        (Delivery::Retry { error, .. }, Settled::Retrying { wait }) => {
             tracing::warn!(outbox = name, message = %id, attempts, %error, retry_in_ms = wait.as_millis(), "delivery failed; will retry");
-            Settled::Retrying { wait }
         }
-        Delivery::Retry { error, .. } | Delivery::Refused { error } => {
-            queue::failed(db, queue, id, error, None).await?;
+        (Delivery::Retry { error, .. } | Delivery::Refused { error }, _) => {
             tracing::error!(outbox = name, message = %id, attempts, %error, "dead-lettered");
-            Settled::DeadLettered
         }
-    })
+        (Delivery::Delivered, _) => {}
+    }
+    Ok(Some(settled))
 }
 
 /// Delivers whenever `wake` is notified or every `poll`, until `shutdown`.
@@ -199,6 +248,11 @@ mod tests {
             assert!(policy.delay(3, None) <= Duration::from_millis(400));
             assert!(policy.delay(20, None) <= Duration::from_secs(2));
             assert!(policy.delay(1, Some(Duration::from_secs(5))) >= Duration::from_secs(5));
+            // A receiver's Retry-After is honoured up to an hour, however long it asks.
+            assert_eq!(
+                policy.delay(1, Some(Duration::from_secs(u64::MAX))),
+                MAX_RETRY_AFTER
+            );
         }
         // Full jitter: the waits spread over the range, not a fixed value.
         let waits: std::collections::BTreeSet<_> = (0..50).map(|_| policy.delay(5, None)).collect();

@@ -31,7 +31,8 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The notices' channels: lead times, the mailer, the webhook client, where links point.
     pub notices: Arc<crate::notices::Notices>,
-    /// Woken when a change queued an e-mail or a webhook delivery.
+    /// Woken when an administrator queues a dead-lettered notice again; new deliveries are
+    /// picked up by the workers' poll (`IPDR_NOTICE_POLL_MILLIS`).
     pub notice_wake: Arc<tokio::sync::Notify>,
     /// The console's cookie is sent over HTTPS only (`IPDR_PUBLIC_URL` is https).
     pub secure_cookies: bool,

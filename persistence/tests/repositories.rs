@@ -260,3 +260,108 @@ async fn every_migration_reverts_and_the_tree_applies_again() {
     .unwrap();
     assert!(found.items.is_empty(), "{:?}", found.items);
 }
+
+/// The delivery queue: a claimed message is settled only under the lease it was claimed or
+/// renewed with; a process whose lease ran out and was taken over changes nothing.
+#[tokio::test]
+async fn a_queued_message_is_settled_only_by_the_holder_of_its_lease() {
+    use chrono::{Duration, SubsecRound};
+    use ipdr_domain::notification::{Channel, NoticeKind};
+    use ipdr_persistence::repo::notice_channels::{self, EMAIL, NewDelivery, WEBHOOK};
+    use ipdr_persistence::repo::queue::{self, OutboxStatus};
+    let (_guard, db) = migrated().await;
+    let now = Utc::now().trunc_subsecs(3);
+    let delivery = |channel, recipient| NewDelivery {
+        dedupe_key: "event:1".to_owned(),
+        channel,
+        recipient,
+        kind: NoticeKind::CaseAssigned,
+        payload: "{}".to_owned(),
+    };
+    let account = Uuid::now_v7();
+    let queued = [
+        delivery(Channel::Email, account),
+        delivery(Channel::Webhook, account),
+    ];
+    notice_channels::enqueue(&db, &queued, now).await.unwrap();
+    // The same notice, channel and recipient again: nothing new.
+    notice_channels::enqueue(&db, &queued[..1], now)
+        .await
+        .unwrap();
+    let all = notice_channels::list(
+        &db,
+        None,
+        None,
+        PageRequest {
+            after: None,
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.items.len(), 2);
+
+    // Each channel's queue claims its own only, once while the lease lives.
+    let first_lease = now + Duration::seconds(30);
+    let claimed = notice_channels::claim(&db, EMAIL, now, first_lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].channel, Channel::Email);
+    assert_eq!(claimed[0].attempts, 1);
+    assert!(
+        notice_channels::claim(&db, EMAIL, now, first_lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let id = claimed[0].id;
+
+    // The lease runs out; another process claims the message again.
+    let later = now + Duration::seconds(31);
+    let second_lease = later + Duration::seconds(30);
+    let again = notice_channels::claim(&db, EMAIL, later, second_lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 2);
+    // The first process can neither renew nor settle it.
+    assert!(
+        !queue::renew(&db, EMAIL, id, first_lease, second_lease)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !queue::delivered(&db, EMAIL, id, Some(first_lease), later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !queue::failed(&db, EMAIL, id, Some(first_lease), "x", None)
+            .await
+            .unwrap()
+    );
+    let row = notice_channels::get(&db, id).await.unwrap().unwrap();
+    assert_eq!(row.status, OutboxStatus::Pending, "unchanged");
+    assert_eq!(row.last_error, None);
+    // The second one can.
+    let renewed = second_lease + Duration::seconds(5);
+    assert!(
+        queue::renew(&db, EMAIL, id, second_lease, renewed)
+            .await
+            .unwrap()
+    );
+    assert!(
+        queue::delivered(&db, EMAIL, id, Some(renewed), later)
+            .await
+            .unwrap()
+    );
+    let row = notice_channels::get(&db, id).await.unwrap().unwrap();
+    assert_eq!(row.status, OutboxStatus::Delivered);
+    // The webhook delivery is still waiting in its own queue.
+    let hooks = notice_channels::claim(&db, WEBHOOK, later, second_lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks[0].channel, Channel::Webhook);
+}

@@ -25,6 +25,8 @@ pub struct Mailer {
     from: Mailbox,
     /// The right-hand side of every Message-ID: `<delivery>@<node>.ipdr`.
     domain: String,
+    /// The limit of one whole SMTP conversation (lettre's own timeout is per command).
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -38,6 +40,7 @@ impl Mailer {
     /// The URL or the From address does not parse (the message does not repeat the URL: it may
     /// hold a password).
     pub fn new(url: &str, from: &str, node: &str, timeout: Duration) -> anyhow::Result<Self> {
+        refuse_cleartext_credentials(url)?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("IPDR_SMTP_URL does not parse: {e}"))?
             .timeout(Some(timeout))
@@ -49,14 +52,20 @@ impl Mailer {
             transport,
             from,
             domain: format!("{node}.ipdr"),
+            timeout,
         })
     }
 
     /// Sends one message: delivered, worth another attempt, or refused for good by the server.
     async fn send(&self, message: Message) -> Delivery {
-        match self.transport.send(message).await {
-            Ok(_) => Delivery::Delivered,
-            Err(e) => {
+        let sent = tokio::time::timeout(self.timeout, self.transport.send(message)).await;
+        match sent {
+            Err(_) => Delivery::Retry {
+                error: "SMTP timeout".to_owned(),
+                after: None,
+            },
+            Ok(Ok(_)) => Delivery::Delivered,
+            Ok(Err(e)) => {
                 // The code only: a server's answer may repeat the address.
                 let error = match e.status() {
                     Some(code) => format!("SMTP {code}"),
@@ -73,6 +82,28 @@ impl Mailer {
         }
     }
 }
+
+/// A password is not sent over a plain connection: `smtp://USER:PASSWORD@HOST` without
+/// `tls=required` (or `opportunistic`) is refused unless the server is on this machine.
+fn refuse_cleartext_credentials(raw: &str) -> anyhow::Result<()> {
+    let url = url::Url::parse(raw).map_err(|_| anyhow::anyhow!("IPDR_SMTP_URL does not parse"))?;
+    let credentials = !url.username().is_empty() || url.password().is_some();
+    let tls = url.scheme() == "smtps"
+        || url
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && (v == "required" || v == "opportunistic"));
+    let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if credentials && !tls && !local {
+        anyhow::bail!(
+            "IPDR_SMTP_URL: credentials over a plain connection; use smtps:// or ?tls=required"
+        );
+    }
+    Ok(())
+}
+
+/// How long a queued e-mail stays worth sending: one older (e-mail was off, or the server
+/// down for days) is dead-lettered, not sent late.
+pub const MAX_AGE: chrono::Duration = chrono::Duration::days(3);
 
 /// A notice as an e-mail says it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +177,9 @@ impl Email {
             error: error.to_owned(),
         };
         let retry = |error: String| Delivery::Retry { error, after: None };
+        if Utc::now() - queued.created_at > MAX_AGE {
+            return Err(refuse("expired: queued more than 3 days ago"));
+        }
         let db = &self.state.db;
         let account = queued.recipient.into();
         // Sent only to an account still active, at the address it has now.
@@ -245,6 +279,26 @@ mod tests {
         );
         assert!(en.text.contains("9 Oct 2026"), "{}", en.text);
         assert!(!en.text.contains("期限"));
+    }
+
+    #[test]
+    fn a_password_goes_over_tls_or_to_this_machine_only() {
+        assert!(refuse_cleartext_credentials("smtp://u:p@mail.example.cn:25").is_err());
+        assert!(
+            refuse_cleartext_credentials("smtp://u:p@mail.example.cn:587?tls=required").is_ok()
+        );
+        assert!(refuse_cleartext_credentials("smtps://u:p@mail.example.cn:465").is_ok());
+        assert!(refuse_cleartext_credentials("smtp://u:p@127.0.0.1:25").is_ok());
+        assert!(refuse_cleartext_credentials("smtp://relay.example.cn:25").is_ok());
+        let error = Mailer::new(
+            "smtp://u:secret@mail.example.cn",
+            "a@b.cn",
+            "x",
+            Duration::from_secs(1),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(!error.contains("secret"), "{error}");
     }
 
     #[test]

@@ -159,8 +159,24 @@ impl Courier for Webhooks {
 
     async fn deliver(&self, queued: &Queued) -> Delivery {
         let state = &self.0;
+        let organization = queued.recipient.into();
+        // Posted only for an organisation still active.
+        match ipdr_persistence::repo::organizations::get(&state.db, organization).await {
+            Ok(Some(o)) if o.status == ipdr_domain::Status::Active => {}
+            Ok(_) => {
+                return Delivery::Refused {
+                    error: "the organisation is disabled".to_owned(),
+                };
+            }
+            Err(e) => {
+                return Delivery::Retry {
+                    error: format!("reading the organisation: {e}"),
+                    after: None,
+                };
+            }
+        }
         // The endpoint and secret the organisation has now.
-        match notice_channels::webhook(&state.db, queued.recipient.into()).await {
+        match notice_channels::webhook(&state.db, organization).await {
             Ok(Some(hook)) => {
                 state
                     .notices

@@ -216,7 +216,8 @@ pub struct SetOrganizationNotices {
     pub webhook_url: Option<String>,
     /// Remove the webhook (wins over `webhook_url`).
     pub remove_webhook: bool,
-    pub defaults: Vec<Preference>,
+    /// Replace the defaults; `None` keeps them.
+    pub defaults: Option<Vec<Preference>>,
 }
 
 /// Sets an organisation's webhook and defaults; returns the settings and, when the webhook was
@@ -243,11 +244,13 @@ pub async fn set_organization(
         },
         _ => None,
     };
-    let defaults = checked(
-        &wanted.defaults,
-        &[Channel::InApp, Channel::Email, Channel::Webhook],
-        &mut errors,
-    );
+    let defaults = wanted.defaults.as_deref().map(|defaults| {
+        checked(
+            defaults,
+            &[Channel::InApp, Channel::Email, Channel::Webhook],
+            &mut errors,
+        )
+    });
     if !errors.0.is_empty() {
         return Err(errors.into());
     }
@@ -271,7 +274,9 @@ pub async fn set_organization(
             };
             repo::put_webhook(txn, &hook).await?;
         }
-        repo::put_preferences(txn, id.as_uuid(), &defaults).await?;
+        if let Some(defaults) = &defaults {
+            repo::put_preferences(txn, id.as_uuid(), defaults).await?;
+        }
         emit_about(
             txn,
             EventKind::UpdateOrganization,

@@ -291,7 +291,8 @@ async fn dispatch(
         }
     }
     repo::raise(db, notice, &in_app, now).await?;
-    channels::enqueue(db, &deliveries, now).await?;
+    // Operational time, not the business clock: the workers compare with the real now.
+    channels::enqueue(db, &deliveries, chrono::Utc::now()).await?;
     Ok(())
 }
 

@@ -131,9 +131,9 @@ pub struct OrganizationNoticesRequest {
     /// Removes the webhook.
     #[serde(default)]
     pub remove_webhook: bool,
-    /// Replace the defaults.
+    /// Replaces the defaults; absent: they stay as they are.
     #[serde(default)]
-    pub defaults: Vec<PreferenceView>,
+    pub defaults: Option<Vec<PreferenceView>>,
 }
 
 #[derive(ApiResponse)]
@@ -292,7 +292,9 @@ impl NoticeChannelsApi {
         let wanted = SetOrganizationNotices {
             webhook_url: body.webhook_url,
             remove_webhook: body.remove_webhook,
-            defaults: body.defaults.into_iter().map(Into::into).collect(),
+            defaults: body
+                .defaults
+                .map(|d| d.into_iter().map(Into::into).collect()),
         };
         let (set, secret) =
             service::set_organization(&state, &caller.0, id.0.into(), wanted).await?;

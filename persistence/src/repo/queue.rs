@@ -114,7 +114,32 @@ where
         .await?)
 }
 
-/// Marks a message delivered.
+/// Extends the lease on a claimed message to `until`, before an attempt, if the caller still
+/// holds it (its lease is `held`): a message whose lease ran out while earlier ones of its
+/// batch were delivered may have been claimed by another process since. Returns whether the
+/// caller holds it now.
+///
+/// # Errors
+/// Database errors.
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    queue: Queue,
+    id: Uuid,
+    held: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, RepoError> {
+    let update = Query::update()
+        .table(Alias::new(queue.table))
+        .value(Alias::new("lease_until"), until)
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Alias::new("status")).eq(OutboxStatus::Pending.as_str()))
+        .and_where(Expr::col(Alias::new("lease_until")).eq(held))
+        .to_owned();
+    Ok(db.execute(&update).await?.rows_affected() == 1)
+}
+
+/// Marks a message delivered, if the caller holds its lease (`held`; `None`: whoever does).
+/// Returns whether it did.
 ///
 /// # Errors
 /// Database errors.
@@ -122,21 +147,25 @@ pub async fn delivered(
     db: &impl ConnectionTrait,
     queue: Queue,
     id: Uuid,
+    held: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<(), RepoError> {
-    let update = Query::update()
+) -> Result<bool, RepoError> {
+    let mut update = Query::update();
+    update
         .table(Alias::new(queue.table))
         .value(Alias::new("status"), OutboxStatus::Delivered.as_str())
         .value(Alias::new("delivered_at"), now)
         .value(Alias::new("lease_until"), Option::<DateTime<Utc>>::None)
         .value(Alias::new("last_error"), Option::<String>::None)
-        .and_where(Expr::col(Alias::new("id")).eq(id))
-        .to_owned();
-    db.execute(&update).await?;
-    Ok(())
+        .and_where(Expr::col(Alias::new("id")).eq(id));
+    if let Some(held) = held {
+        update.and_where(Expr::col(Alias::new("lease_until")).eq(held));
+    }
+    Ok(db.execute(&update).await?.rows_affected() == 1)
 }
 
-/// Records a failed attempt: try again at `next_attempt_at`, or give up (`dead`).
+/// Records a failed attempt, if the caller holds the message's lease (`held`; `None`:
+/// whoever does): try again at `next_attempt_at`, or give up (`dead`). Returns whether it did.
 ///
 /// # Errors
 /// Database errors.
@@ -144,21 +173,24 @@ pub async fn failed(
     db: &impl ConnectionTrait,
     queue: Queue,
     id: Uuid,
+    held: Option<DateTime<Utc>>,
     error: &str,
     next_attempt_at: Option<DateTime<Utc>>,
-) -> Result<(), RepoError> {
+) -> Result<bool, RepoError> {
     let mut update = Query::update();
     update
         .table(Alias::new(queue.table))
         .value(Alias::new("lease_until"), Option::<DateTime<Utc>>::None)
         .value(Alias::new("last_error"), error.to_owned())
         .and_where(Expr::col(Alias::new("id")).eq(id));
+    if let Some(held) = held {
+        update.and_where(Expr::col(Alias::new("lease_until")).eq(held));
+    }
     match next_attempt_at {
         Some(at) => update.value(Alias::new("next_attempt_at"), at),
         None => update.value(Alias::new("status"), OutboxStatus::Dead.as_str()),
     };
-    db.execute(&update).await?;
-    Ok(())
+    Ok(db.execute(&update).await?.rows_affected() == 1)
 }
 
 /// Puts a dead message back in the queue with a fresh count of attempts. Returns whether it was

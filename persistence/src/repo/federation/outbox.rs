@@ -96,31 +96,6 @@ pub async fn claim(
         .collect()
 }
 
-/// Marks a message delivered.
-///
-/// # Errors
-/// Database errors.
-pub async fn delivered(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), RepoError> {
-    queue::delivered(db, QUEUE, id, now).await
-}
-
-/// Records a failed attempt: try again at `next_attempt_at`, or give up (`dead`).
-///
-/// # Errors
-/// Database errors.
-pub async fn failed(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    error: &str,
-    next_attempt_at: Option<DateTime<Utc>>,
-) -> Result<(), RepoError> {
-    queue::failed(db, QUEUE, id, error, next_attempt_at).await
-}
-
 /// Puts a dead message back in the queue with a fresh count of attempts. Returns whether it was
 /// dead.
 ///
