@@ -126,7 +126,18 @@ pub fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
-            let app = Application::build(config).await?;
+            let app = match config.business_date {
+                Some(day) => {
+                    tracing::warn!(%day, "IPDR_BUSINESS_DATE is set: the business clock stands at this day (training and test instances only)");
+                    let noon = day
+                        .and_hms_opt(4, 0, 0)
+                        .map(|t| t.and_utc())
+                        .context("IPDR_BUSINESS_DATE out of range")?;
+                    let clock = Arc::new(crate::clock::FixedClock::new(noon));
+                    Application::build_with_clock(config, clock).await?
+                }
+                None => Application::build(config).await?,
+            };
             app.run_until(shutdown_signal()).await?;
             Ok(())
         }

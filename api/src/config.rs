@@ -159,6 +159,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how often the e-mail and webhook queues are checked (0: no notice delivery from this process); retries follow the IPDR_OUTBOX_* settings",
     ),
     (
+        "IPDR_BUSINESS_DATE",
+        "(unset: today)",
+        "for training and test instances only: the business clock stands still at noon (China time) of this day (YYYY-MM-DD), so deadlines, notices and sweeps act as on that day",
+    ),
+    (
         "IPDR_LOG",
         "info",
         "log filter (tracing-subscriber EnvFilter syntax, e.g. `info,ipdr_api=debug`)",
@@ -243,6 +248,8 @@ pub struct Config {
     pub audit_seal: Option<Duration>,
     pub federation: FederationSettings,
     pub notices: crate::notices::NoticeSettings,
+    /// The day the business clock stands at; `None`: the real clock.
+    pub business_date: Option<chrono::NaiveDate>,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -368,6 +375,12 @@ impl Config {
             },
             federation,
             notices,
+            business_date: match lookup("IPDR_BUSINESS_DATE").filter(|d| !d.trim().is_empty()) {
+                Some(day) => Some(day.trim().parse().with_context(|| {
+                    format!("IPDR_BUSINESS_DATE: expected YYYY-MM-DD, got `{day}`")
+                })?),
+                None => None,
+            },
             log_filter: get("IPDR_LOG"),
             log_format,
         })

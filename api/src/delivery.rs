@@ -65,9 +65,34 @@ pub enum Settled {
     DeadLettered,
 }
 
+/// A message of a queue, as the worker names it: its id and the attempts counted on it (the
+/// one being made included).
+pub trait Queued {
+    fn id(&self) -> Uuid;
+    fn attempts(&self) -> i32;
+}
+
+impl Queued for ipdr_persistence::repo::federation::outbox::OutboxMessage {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn attempts(&self) -> i32 {
+        self.attempts
+    }
+}
+
+impl Queued for ipdr_persistence::repo::notice_channels::Delivery {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn attempts(&self) -> i32 {
+        self.attempts
+    }
+}
+
 /// One outbox: its queue, how its messages are claimed and how one is delivered.
 pub trait Courier: Send + Sync {
-    type Message: Send + Sync;
+    type Message: Queued + Send + Sync;
     /// `federation`, `email`, `webhook`: in logs.
     const NAME: &'static str;
 
@@ -81,9 +106,6 @@ pub trait Courier: Send + Sync {
         lease_until: chrono::DateTime<Utc>,
         limit: u64,
     ) -> impl Future<Output = anyhow::Result<Vec<Self::Message>>> + Send;
-
-    /// The message's id and the attempts counted on it, this one included.
-    fn identify(message: &Self::Message) -> (Uuid, u32);
 
     /// Attempts one delivery.
     fn deliver(&self, message: &Self::Message) -> impl Future<Output = Delivery> + Send;
@@ -127,7 +149,7 @@ pub async fn deliver_due<C: Courier>(
         // whose lease ran out while the ones before it were delivered, and that another
         // process claimed since, is that process's.
         for message in claimed {
-            let (id, attempts) = C::identify(&message);
+            let (id, attempts) = (message.id(), u32::try_from(message.attempts()).unwrap_or(0));
             let mine = lease_from_now();
             if !queue::renew(db, courier.queue(), id, held, mine).await? {
                 tracing::info!(outbox = C::NAME, message = %id, "claimed by another process meanwhile");

@@ -8,7 +8,6 @@ use ipdr_persistence::Db;
 use ipdr_persistence::repo::federation::outbox::{self, OutboxMessage};
 use ipdr_persistence::repo::federation::partners;
 use ipdr_persistence::repo::queue::Queue;
-use uuid::Uuid;
 
 pub use crate::delivery::RetryPolicy;
 use crate::delivery::{Courier, Delivery, Settled};
@@ -33,13 +32,6 @@ impl Courier for Federation {
         limit: u64,
     ) -> anyhow::Result<Vec<OutboxMessage>> {
         Ok(outbox::claim(db, now, lease_until, limit).await?)
-    }
-
-    fn identify(message: &OutboxMessage) -> (Uuid, u32) {
-        (
-            message.id,
-            u32::try_from(message.attempts).unwrap_or(u32::MAX),
-        )
     }
 
     async fn deliver(&self, message: &OutboxMessage) -> Delivery {

@@ -11,7 +11,6 @@ use ipdr_persistence::repo::notice_channels::{self, Delivery as Queued, EMAIL};
 use ipdr_persistence::repo::queue::Queue;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use uuid::Uuid;
 
 use crate::console::i18n::Lang;
 use crate::delivery::{Courier, Delivery};
@@ -232,13 +231,6 @@ impl Courier for Email {
         limit: u64,
     ) -> anyhow::Result<Vec<Queued>> {
         Ok(notice_channels::claim(db, EMAIL, now, lease_until, limit).await?)
-    }
-
-    fn identify(message: &Queued) -> (Uuid, u32) {
-        (
-            message.id,
-            u32::try_from(message.attempts).unwrap_or(u32::MAX),
-        )
     }
 
     async fn deliver(&self, queued: &Queued) -> Delivery {

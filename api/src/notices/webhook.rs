@@ -150,13 +150,6 @@ impl Courier for Webhooks {
         Ok(notice_channels::claim(db, WEBHOOK, now, lease_until, limit).await?)
     }
 
-    fn identify(message: &Queued) -> (Uuid, u32) {
-        (
-            message.id,
-            u32::try_from(message.attempts).unwrap_or(u32::MAX),
-        )
-    }
-
     async fn deliver(&self, queued: &Queued) -> Delivery {
         let state = &self.0;
         let organization = queued.recipient.into();

@@ -85,7 +85,8 @@ pub struct NoticeSettingsRequest {
     pub email: Option<String>,
     /// `zh-CN` or `en`.
     pub language: String,
-    /// Choices for the channels `in_app` and `email`.
+    /// Choices for the channels `in_app` and `email`; absent: none (every kind wanted).
+    #[oai(default)]
     #[serde(default)]
     pub preferences: Vec<PreferenceView>,
 }
@@ -129,6 +130,7 @@ pub struct OrganizationNoticesRequest {
     #[serde(default)]
     pub webhook_url: Option<String>,
     /// Removes the webhook.
+    #[oai(default)]
     #[serde(default)]
     pub remove_webhook: bool,
     /// Replaces the defaults; absent: they stay as they are.

@@ -178,3 +178,76 @@ async fn a_bad_setting_stops_the_start_with_a_message_naming_it() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("IPDR_ADMIN_PASSWORD"));
 }
+
+/// Two real `ipdr` processes on one database, their business clock set to chosen days around
+/// the National Day holiday, sweep the deadline notices every second: each notice is raised
+/// once, on its day, however many processes sweep and however often they restart.
+#[tokio::test]
+async fn two_processes_sweeping_one_database_raise_each_deadline_notice_once_on_its_day() {
+    use crate::helpers::{TestApp, dispute};
+    // The data is entered through a server in this process on 8 September 2026; the processes
+    // then share its database.
+    let app = TestApp::spawn().await;
+    app.set_today("2026-09-08");
+    let wang = app.create_user("wang", "mediator").await;
+    let case = app.open_case(&wang.token, &dispute()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    // R16: due Thursday 8 October 2026.
+    app.moved(&wang.token, &id, "accept", None).await;
+    let url = app.database_url();
+    let dir = tempfile::tempdir().unwrap();
+
+    let told = || async {
+        let page = app
+            .get_json("/api/v1/notifications", Some(&wang.token))
+            .await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let mut expected: Vec<&str> = Vec::new();
+    for (day, new) in [
+        ("2026-09-28", None),
+        ("2026-09-29", Some("deadline_approaching")),
+        ("2026-09-29", None),
+        ("2026-10-06", None),
+        ("2026-10-08", Some("deadline_approaching")),
+        ("2026-10-09", Some("deadline_breached")),
+    ] {
+        // Two processes, started together for the day, each sweeping every second.
+        let env = [
+            ("IPDR_DATABASE_URL", url.as_str()),
+            ("IPDR_BUSINESS_DATE", day),
+            ("IPDR_DEADLINE_SWEEP_SECONDS", "1"),
+        ];
+        let (first, second) = tokio::join!(
+            Process::start(dir.path(), &env),
+            Process::start(dir.path(), &env)
+        );
+        if let Some(kind) = new {
+            expected.insert(0, kind);
+        }
+        for _ in 0..100 {
+            if told().await.len() >= expected.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Both have swept at least twice more by now.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        assert_eq!(told().await, expected, "on {day}");
+        for process in [first, second] {
+            let (status, logs) = process.terminate().await;
+            assert!(status.success(), "{status:?}");
+            assert!(
+                logs.iter().any(|l| l["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("IPDR_BUSINESS_DATE is set"))),
+                "the start-up log says the clock is set"
+            );
+        }
+    }
+}
