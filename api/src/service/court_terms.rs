@@ -155,9 +155,10 @@ pub async fn sweep_periodically(
                     tracing::warn!(error = %e, "escalating referral deadlines failed; retrying later");
                 }
                 match crate::service::notifications::sweep_deadlines(&state).await {
-                    Ok(swept) if swept.notices > 0 => tracing::info!(
+                    Ok(swept) if swept.written > 0 => tracing::info!(
                         deadlines = swept.deadlines,
                         notices = swept.notices,
+                        written = swept.written,
                         "deadline notices raised"
                     ),
                     Ok(_) => {}

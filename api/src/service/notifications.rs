@@ -242,12 +242,13 @@ async fn choices_of(
 /// Raises `notice` for `recipients` on every channel they want it on: in the app, by e-mail
 /// when the account has an address, and to each of their organisations' webhooks. In the
 /// caller's transaction; each (notice, recipient, channel) once, however often it is raised.
+/// Returns how many notices and deliveries it wrote (0 when all were raised before).
 async fn dispatch(
     db: &impl ConnectionTrait,
     notice: &NewNotice,
     recipients: &[Principal],
     now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<()> {
+) -> AppResult<u64> {
     let kind = notice.kind;
     let payload = serde_json::to_string(&NoticePayload::of(notice))
         .map_err(|e| AppError::internal(e.to_string()))?;
@@ -290,10 +291,10 @@ async fn dispatch(
             });
         }
     }
-    repo::raise(db, notice, &in_app, now).await?;
+    let raised = repo::raise(db, notice, &in_app, now).await?;
     // Operational time, not the business clock: the workers compare with the real now.
-    channels::enqueue(db, &deliveries, chrono::Utc::now()).await?;
-    Ok(())
+    let queued = channels::enqueue(db, &deliveries, chrono::Utc::now()).await?;
+    Ok(raised + queued)
 }
 
 /// Raises the notices `event` calls for (stream position `seq`), in the transaction of its
@@ -317,7 +318,8 @@ pub async fn on_event(db: &impl ConnectionTrait, event: &DomainEvent, seq: i64) 
         .recipients(db, row.audience, event.concerns, actor)
         .await?;
     let notice = about.notice(format!("event:{seq}"), row.notice);
-    dispatch(db, &notice, &recipients, event.at).await
+    dispatch(db, &notice, &recipients, event.at).await?;
+    Ok(())
 }
 
 /// The key of a case deadline's notice: the deadline's identity (case, rule, subject) and the
@@ -342,6 +344,8 @@ pub struct Swept {
     pub deadlines: usize,
     /// Notices due in this run; one raised by an earlier run writes no row again.
     pub notices: usize,
+    /// Notices and deliveries this run wrote: 0 when earlier runs raised all that was due.
+    pub written: u64,
 }
 
 /// The deadline sweep: for every open deadline whose lead day has come (or whose last day has
@@ -372,6 +376,7 @@ pub async fn sweep_deadlines(state: &AppState) -> AppResult<Swept> {
     let mut swept = Swept {
         deadlines: due.len() + clocks.len(),
         notices: 0,
+        written: 0,
     };
     for deadline in &due {
         for notice in notification::due_notices(&calendar, deadline.due_on, today, leads) {
@@ -389,7 +394,7 @@ pub async fn sweep_deadlines(state: &AppState) -> AppResult<Swept> {
             let mut raised = about.notice(deadline_key(deadline, notice), notice.kind());
             raised.rule = Some(deadline.rule);
             raised.due_on = Some(deadline.due_on);
-            dispatch(&txn, &raised, &recipients, now).await?;
+            swept.written += dispatch(&txn, &raised, &recipients, now).await?;
             ipdr_persistence::commit(txn).await?;
             swept.notices += 1;
         }
@@ -412,7 +417,7 @@ pub async fn sweep_deadlines(state: &AppState) -> AppResult<Swept> {
             );
             let mut raised = about.notice(key, notice.kind());
             raised.due_on = Some(clock.due_on);
-            dispatch(&txn, &raised, &recipients, now).await?;
+            swept.written += dispatch(&txn, &raised, &recipients, now).await?;
             ipdr_persistence::commit(txn).await?;
             swept.notices += 1;
         }

@@ -84,8 +84,8 @@ fn from_row(row: notice_deliveries::Model) -> Result<Delivery, RepoError> {
     })
 }
 
-/// Queues `deliveries`, except those queued already (the same notice, channel and recipient):
-/// call in the transaction that raises the notice.
+/// Queues `deliveries`, except those queued already (the same notice, channel and recipient),
+/// and returns how many were queued now: call in the transaction that raises the notice.
 ///
 /// # Errors
 /// Database errors.
@@ -93,9 +93,9 @@ pub async fn enqueue(
     db: &impl ConnectionTrait,
     deliveries: &[NewDelivery],
     now: DateTime<Utc>,
-) -> Result<(), RepoError> {
+) -> Result<u64, RepoError> {
     if deliveries.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let rows = deliveries.iter().map(|d| notice_deliveries::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -112,7 +112,7 @@ pub async fn enqueue(
         created_at: Set(now),
         delivered_at: Set(None),
     });
-    notice_deliveries::Entity::insert_many(rows)
+    Ok(notice_deliveries::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([
                 notice_deliveries::Column::DedupeKey,
@@ -123,8 +123,7 @@ pub async fn enqueue(
             .to_owned(),
         )
         .exec_without_returning(db)
-        .await?;
-    Ok(())
+        .await?)
 }
 
 /// Claims the deliveries of `channel` due at `now` (see [`queue::claim`]).

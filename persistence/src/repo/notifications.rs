@@ -70,7 +70,7 @@ impl TryFrom<notifications::Model> for Notice {
 }
 
 /// Raises `notice` for each of `recipients`, except for those who already have it (the same
-/// dedupe key). Each new row gets a time-ordered (v7) id.
+/// dedupe key); returns how many got it now. Each new row gets a time-ordered (v7) id.
 ///
 /// # Errors
 /// Database errors.
@@ -79,9 +79,9 @@ pub async fn raise(
     notice: &NewNotice,
     recipients: &[AccountId],
     now: DateTime<Utc>,
-) -> Result<(), RepoError> {
+) -> Result<u64, RepoError> {
     if recipients.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let rows = recipients.iter().map(|account| notifications::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -97,15 +97,14 @@ pub async fn raise(
         created_at: Set(now),
         read_at: Set(None),
     });
-    Entity::insert_many(rows)
+    Ok(Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([Column::AccountId, Column::DedupeKey])
                 .do_nothing()
                 .to_owned(),
         )
         .exec_without_returning(db)
-        .await?;
-    Ok(())
+        .await?)
 }
 
 /// The account's notices, newest first, one keyset page at a time; only the unread ones when
