@@ -17,16 +17,8 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::delivery::{Courier, Delivery};
+use crate::service::notice_channels::SECRET_PREFIX;
 use crate::state::AppState;
-
-/// The prefix of a Standard Webhooks secret.
-pub const SECRET_PREFIX: &str = "whsec_";
-
-/// A fresh signing secret: `whsec_` and 32 random bytes in base64.
-pub fn new_secret() -> String {
-    let bytes: [u8; 32] = rand::random();
-    format!("{SECRET_PREFIX}{}", STANDARD.encode(bytes))
-}
 
 /// The `webhook-signature` of `body` sent as message `id` at `timestamp`, or `None` for a
 /// secret that is not `whsec_` and base64.
@@ -191,6 +183,7 @@ impl Courier for Webhooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::notice_channels::new_secret;
 
     #[test]
     fn the_signature_is_the_specifications_example() {

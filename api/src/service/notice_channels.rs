@@ -13,12 +13,24 @@ use uuid::Uuid;
 pub use ipdr_persistence::repo::notice_channels::{Delivery, Preference};
 pub use ipdr_persistence::repo::queue::OutboxStatus;
 
-use crate::notices::webhook::new_secret;
 use crate::service::cooperation_agreements::administer;
 use crate::service::error::{AppError, AppResult, permit};
 use crate::service::paging::{Page, PageRequest};
 use crate::service::unit_of_work::{emit_about, write};
 use crate::state::AppState;
+
+/// The prefix of a Standard Webhooks secret.
+pub const SECRET_PREFIX: &str = "whsec_";
+
+/// A fresh signing secret for a webhook: `whsec_` and 32 random bytes in base64.
+pub fn new_secret() -> String {
+    use base64::Engine;
+    let bytes: [u8; 32] = rand::random();
+    format!(
+        "{SECRET_PREFIX}{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
 
 /// The languages notices are written in.
 pub const LANGUAGES: [&str; 2] = ["zh-CN", "en"];
